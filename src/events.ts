@@ -1,0 +1,75 @@
+/**
+ * The events the element fires (and the session dispatches): typed classes, `bubbles` and
+ * `composed`, added to the global event maps so `addEventListener('account-linked', e => e.detail)`
+ * is typed.
+ */
+import type { AccountData } from './protocol.js';
+
+/** The element's states, in the order a session goes through them. */
+export const SCAN_STATES = ['idle', 'connecting', 'qr', 'linked', 'failed'] as const;
+export type ScanState = (typeof SCAN_STATES)[number];
+
+/** Why a session failed: the protocol's own words plus `connection` and `invalidConfig`. */
+export const FAILURE_REASONS = ['alreadyLogged', 'timeoutExpired', 'error', 'connection', 'invalidConfig'] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+/** How a session failed. `message` never contains the token. */
+export interface ScanFailure {
+  reason: FailureReason;
+  message: string;
+}
+
+/** Detail of `scan-state-change`. */
+export interface ScanStateChange {
+  state: ScanState;
+  previous: ScanState;
+  /** Set when `state` is `failed`. */
+  reason?: FailureReason;
+}
+
+export type { AccountData };
+
+const init: EventInit = { bubbles: true, composed: true };
+
+/** Fired once when the phone has scanned the code and the account is linked. */
+export class AccountLinkedEvent extends Event {
+  static readonly type = 'account-linked';
+  readonly detail: AccountData;
+  constructor(detail: AccountData) {
+    super(AccountLinkedEvent.type, init);
+    this.detail = detail;
+  }
+}
+
+/** Fired once when a session ends without linking. */
+export class ScanFailedEvent extends Event {
+  static readonly type = 'scan-failed';
+  readonly detail: ScanFailure;
+  constructor(detail: ScanFailure) {
+    super(ScanFailedEvent.type, init);
+    this.detail = detail;
+  }
+}
+
+/** Fired on every state change. */
+export class ScanStateChangeEvent extends Event {
+  static readonly type = 'scan-state-change';
+  readonly detail: ScanStateChange;
+  constructor(detail: ScanStateChange) {
+    super(ScanStateChangeEvent.type, init);
+    this.detail = detail;
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'account-linked': AccountLinkedEvent;
+    'scan-failed': ScanFailedEvent;
+    'scan-state-change': ScanStateChangeEvent;
+  }
+  interface GlobalEventHandlersEventMap {
+    'account-linked': AccountLinkedEvent;
+    'scan-failed': ScanFailedEvent;
+    'scan-state-change': ScanStateChangeEvent;
+  }
+}

@@ -1,0 +1,55 @@
+// Tests run in headless Chromium against real `ws` servers on 127.0.0.1 (test/helpers/ws-server.ts).
+// Run with `npm test` (scripts/test.mjs), which prints CI's `N passed, N failed` as the last line.
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { countReporter } from './scripts/count-reporter.mjs';
+import { wsServerPlugin } from './test/helpers/ws-server-plugin.mjs';
+
+const concurrency = Number(process.env.WTR_CONCURRENCY) || Math.min(2, Math.max(1, os.cpus().length));
+
+/** @type {import('@web/test-runner').TestRunnerConfig} */
+export default {
+  rootDir: fileURLToPath(new URL('.', import.meta.url)),
+  files: ['test/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency,
+  concurrentBrowsers: 1,
+  browserStartTimeout: 60_000,
+  testsStartTimeout: 60_000,
+  testsFinishTimeout: 120_000,
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
+    wsServerPlugin(),
+  ],
+  browsers: [
+    chromeLauncher({
+      // One window per test page: in a shared window only the front tab is visible, and hidden
+      // pages never run requestAnimationFrame or finish img.decode() (tests would hang).
+      createPage: ({ context }) => context.newPage({ type: 'window' }),
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+          '--disable-dev-shm-usage',
+          // With concurrency > 1 the test pages share one window; keep background pages at full
+          // speed (timers, image decoding, rendering).
+          '--disable-background-timer-throttling',
+          '--disable-renderer-backgrounding',
+          '--disable-backgrounding-occluded-windows',
+        ],
+      },
+    }),
+  ],
+  testFramework: {
+    config: { ui: 'bdd', timeout: 10_000 },
+  },
+  reporters: [defaultReporter(), countReporter()],
+};
