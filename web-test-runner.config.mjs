@@ -7,6 +7,7 @@ import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { countReporter } from './scripts/count-reporter.mjs';
 import { mockPlugin } from './test/helpers/mock-plugin.mjs';
+import { httpServerPlugin } from './test/helpers/http-server-plugin.mjs';
 import { wsServerPlugin } from './test/helpers/ws-server-plugin.mjs';
 
 const concurrency = Number(process.env.WTR_CONCURRENCY) || Math.min(2, Math.max(1, os.cpus().length));
@@ -24,6 +25,7 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
     wsServerPlugin(),
+    httpServerPlugin(),
     mockPlugin(),
   ],
   browsers: [

@@ -1,8 +1,8 @@
 /**
  * A local stand-in for GREEN-API, for the demo and tests: the `scanqrcode` websocket (real QR code
  * PNGs, rotation, timeout, alreadyLogged) and the QR / Logout / GetStateInstance /
- * GetAuthorizationCode HTTP methods, plus a control API (`/mock/{id}/…`) that decides how a live
- * session ends. Listens on loopback only; accepts any non-empty token and never stores or prints it.
+ * GetAuthorizationCode / GetWaSettings HTTP methods, plus a control API (`/mock/{id}/…`) that
+ * decides how a live session ends. Listens on loopback only; accepts any non-empty token and never stores or prints it.
  *
  *   node mock/server.mjs [--port 7070]     (or PORT=7070 node mock/server.mjs)
  */
@@ -47,7 +47,7 @@ const CORS = {
   'access-control-max-age': '600',
 };
 const SOCKET_PATH = /^\/waInstance(\d{1,10})\/scanqrcode\/([^/]+)$/;
-const METHOD_PATH = /^\/waInstance(\d{1,10})\/(qr|logout|getStateInstance|getAuthorizationCode)\/([^/]+)$/;
+const METHOD_PATH = /^\/waInstance(\d{1,10})\/(qr|logout|getStateInstance|getAuthorizationCode|getWaSettings)\/([^/]+)$/;
 const CONTROL_PATH = /^\/mock\/(\d{1,10})(?:\/(scan|error|already-logged|timeout|drop|reset))?$/;
 
 /** @param {string} host */
@@ -306,6 +306,11 @@ export async function startMockServer(options = {}) {
           return json(res, 200, { isLogout: true });
         case 'getStateInstance':
           return json(res, 200, { stateInstance: inst.stateInstance });
+        case 'getWaSettings': {
+          // The linked number (the account's wid without `@c.us`); empty while not linked.
+          const phone = inst.authorized ? inst.account.wid.split('@')[0].replace(/\D/g, '') : '';
+          return json(res, 200, { avatar: '', phone, stateInstance: inst.stateInstance, deviceId: '' });
+        }
         case 'getAuthorizationCode': {
           const body = await readJson(req);
           const phone = String(body.phoneNumber ?? '');

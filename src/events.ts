@@ -5,8 +5,11 @@
  */
 import type { AccountData } from './protocol.js';
 
-/** The element's states, in the order a session goes through them. */
-export const SCAN_STATES = ['idle', 'connecting', 'qr', 'linked', 'failed'] as const;
+/**
+ * The element's states, in the order a session goes through them. `code` is the phone-number path's
+ * counterpart of `qr`: a linking code is shown.
+ */
+export const SCAN_STATES = ['idle', 'connecting', 'qr', 'code', 'linked', 'failed'] as const;
 export type ScanState = (typeof SCAN_STATES)[number];
 
 /** Why a session failed: the protocol's own words plus `connection` and `invalidConfig`. */

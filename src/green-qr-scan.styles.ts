@@ -1,21 +1,49 @@
 import { css } from 'lit';
 
 // Public custom properties are read once into private ones (`--_x`), so a theme set on any
-// ancestor applies and the fallbacks live in one place.
+// ancestor applies and the fallbacks live in one place. The dark scheme only swaps the fallbacks.
 export const styles = css`
   :host {
     --_size: var(--green-qr-scan-size, 264px);
     --_accent: var(--green-qr-scan-accent, #128c4a);
+    --_on-accent: var(--green-qr-scan-accent-contrast, #ffffff);
     --_fg: var(--green-qr-scan-color, #1f2a24);
-    --_muted: var(--green-qr-scan-muted-color, #5b6660);
+    --_muted: var(--green-qr-scan-muted-color, #4f5a54);
     --_bg: var(--green-qr-scan-background, #ffffff);
+    --_border: var(--green-qr-scan-border-color, #dfe5e1);
     --_danger: var(--green-qr-scan-danger-color, #b3261e);
     --_radius: var(--green-qr-scan-radius, 12px);
+    --_skeleton: #eef1ef;
     display: inline-block;
     box-sizing: border-box;
     max-width: 100%;
     color: var(--_fg);
     font: var(--green-qr-scan-font, 15px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    color-scheme: light;
+  }
+  :host([theme='dark']) {
+    --_accent: var(--green-qr-scan-accent, #5fd68f);
+    --_on-accent: var(--green-qr-scan-accent-contrast, #06210f);
+    --_fg: var(--green-qr-scan-color, #e8eeea);
+    --_muted: var(--green-qr-scan-muted-color, #a9b5ae);
+    --_bg: var(--green-qr-scan-background, #16201b);
+    --_border: var(--green-qr-scan-border-color, #2f3b35);
+    --_danger: var(--green-qr-scan-danger-color, #ffb4ab);
+    --_skeleton: #26312b;
+    color-scheme: dark;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      --_accent: var(--green-qr-scan-accent, #5fd68f);
+      --_on-accent: var(--green-qr-scan-accent-contrast, #06210f);
+      --_fg: var(--green-qr-scan-color, #e8eeea);
+      --_muted: var(--green-qr-scan-muted-color, #a9b5ae);
+      --_bg: var(--green-qr-scan-background, #16201b);
+      --_border: var(--green-qr-scan-border-color, #2f3b35);
+      --_danger: var(--green-qr-scan-danger-color, #ffb4ab);
+      --_skeleton: #26312b;
+      color-scheme: dark;
+    }
   }
   :host([hidden]) {
     display: none;
@@ -30,10 +58,11 @@ export const styles = css`
     flex-direction: column;
     align-items: center;
     gap: 12px;
-    width: calc(var(--_size) + 48px);
+    width: calc(var(--_size) + 50px);
     max-width: 100%;
     padding: 24px;
     background: var(--_bg);
+    border: 1px solid var(--_border);
     border-radius: var(--_radius);
     text-align: center;
   }
@@ -45,31 +74,43 @@ export const styles = css`
     max-width: 100%;
     aspect-ratio: 1;
     border-radius: calc(var(--_radius) / 1.5);
-    /* The QR keeps a light quiet zone whatever the theme, so phones can read it. */
-    background: #fff;
-    overflow: hidden;
+    background: var(--_skeleton);
   }
+  /* The QR keeps a white quiet zone in every scheme, so phones can read it. */
   [part='qr'] {
     display: block;
     width: 100%;
     height: 100%;
+    background: #fff;
+    border-radius: inherit;
     image-rendering: pixelated;
+  }
+  .stage.flat {
+    aspect-ratio: auto;
+    padding: 20px 0;
+    border: 1px dashed var(--_border);
+    background: transparent;
+  }
+  .stage.form {
+    background: transparent;
+    aspect-ratio: auto;
+  }
+  .card.form-view .status {
+    order: -1;
+  }
+  ::slotted([slot='header']) {
+    order: -2;
   }
   .skeleton {
     width: 86%;
     height: 86%;
     border-radius: 6px;
-    background: linear-gradient(100deg, #eef1ef 40%, #f8faf9 50%, #eef1ef 60%) 0 0 / 300% 100%;
+    background: linear-gradient(100deg, transparent 40%, rgb(255 255 255 / 0.35) 50%, transparent 60%) 0 0 / 300% 100%;
     animation: shimmer 1.4s linear infinite;
   }
   @keyframes shimmer {
     to {
       background-position: -150% 0;
-    }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .skeleton {
-      animation: none;
     }
   }
   .icon {
@@ -82,7 +123,43 @@ export const styles = css`
   .icon.bad {
     color: var(--_danger);
   }
-  [part='status'] {
+  .countdown {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    width: var(--_size);
+    max-width: 100%;
+    font-size: 0.9em;
+    font-weight: 600;
+    font-variant-numeric: tabular-nums;
+    color: var(--_muted);
+  }
+  .countdown .track {
+    flex: 1;
+    height: 6px;
+    border-radius: 3px;
+    background: var(--_border);
+    overflow: hidden;
+  }
+  .countdown .left {
+    display: block;
+    height: 100%;
+    border-radius: inherit;
+    background: var(--_accent);
+    transition: width 1s linear;
+  }
+  .countdown.low .left {
+    background: var(--_danger);
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .skeleton {
+      animation: none;
+    }
+    .countdown .left {
+      transition: none;
+    }
+  }
+  .status {
     margin: 0;
     font-weight: 600;
     font-size: 1.05em;
@@ -95,7 +172,8 @@ export const styles = css`
     max-width: var(--_size);
   }
   [part='account'],
-  [part='message'] {
+  [part='message'],
+  .hint {
     margin: 0;
     color: var(--_muted);
     overflow-wrap: anywhere;
@@ -104,21 +182,121 @@ export const styles = css`
   [part='account'] strong {
     color: var(--_fg);
   }
-  [part='retry-button'] {
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: 8px;
+  }
+  button {
     font: inherit;
+    cursor: pointer;
+  }
+  [part='retry-button'],
+  [part='logout-button'],
+  [part='phone-submit'] {
     font-weight: 600;
-    color: #fff;
+    color: var(--_on-accent);
     background: var(--_accent);
     border: 0;
     border-radius: 999px;
     padding: 0.6em 1.4em;
-    cursor: pointer;
   }
-  [part='retry-button']:hover {
-    filter: brightness(1.08);
+  [part='logout-button'][disabled] {
+    opacity: 0.7;
+    cursor: progress;
   }
-  [part='retry-button']:focus-visible {
+  [part='copy-button'] {
+    color: var(--_fg);
+    background: transparent;
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    padding: 0.3em 1em;
+  }
+  .switch {
+    color: var(--_accent);
+    background: none;
+    border: 0;
+    padding: 0.25em;
+    text-decoration: underline;
+    text-underline-offset: 3px;
+  }
+  /* On a phone you cannot scan a QR code shown on that same phone: offer the number prominently. */
+  @media (pointer: coarse), (max-width: 480px) {
+    :host(:not([mode='phone'])) .switch {
+      order: -1;
+      width: 100%;
+      padding: 0.7em 1em;
+      color: var(--_on-accent);
+      background: var(--_accent);
+      border-radius: 999px;
+      text-decoration: none;
+      font-weight: 600;
+    }
+  }
+  button:focus-visible,
+  input:focus-visible {
     outline: 3px solid var(--_accent);
-    outline-offset: 3px;
+    outline-offset: 2px;
+  }
+  .phone-form {
+    display: flex;
+    flex-direction: column;
+    align-items: stretch;
+    gap: 8px;
+    width: 100%;
+    text-align: start;
+  }
+  .phone-form label {
+    font-weight: 600;
+  }
+  [part='phone-input'] {
+    font: inherit;
+    font-size: 1.1em;
+    color: var(--_fg);
+    background: var(--_bg);
+    border: 1px solid var(--_muted);
+    border-radius: 8px;
+    padding: 0.55em 0.7em;
+  }
+  .error {
+    margin: 0;
+    color: var(--_danger);
+  }
+  .code-box {
+    display: grid;
+    justify-items: center;
+    gap: 10px;
+  }
+  [part='code'] {
+    margin: 0;
+    padding: 0.35em 0.6em;
+    font: 700 clamp(20px, calc(var(--_size) / 9), 40px) / 1.2 ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace;
+    white-space: nowrap;
+    letter-spacing: 0.08em;
+    color: var(--_fg);
+    background: var(--_bg);
+    border-radius: 8px;
+    user-select: all;
+  }
+  .code-left {
+    color: var(--_muted);
+    font-size: 0.9em;
+    font-variant-numeric: tabular-nums;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
+  }
+  ::slotted([slot='header']),
+  ::slotted([slot='footer']) {
+    max-width: 100%;
   }
 `;

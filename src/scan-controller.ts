@@ -16,6 +16,8 @@ export interface ScanControllerOptions {
   onEvent: (event: Event) => void;
   /** Options for each new session. */
   session?: () => ScanSessionOptions;
+  /** Whether the host wants a session at all right now (default: always). */
+  enabled?: () => boolean;
 }
 
 export class ScanController implements ReactiveController {
@@ -40,6 +42,12 @@ export class ScanController implements ReactiveController {
     this.session?.close();
   }
 
+  /** Closes the session for good (e.g. when the host switches to another way of linking). */
+  stop(): void {
+    this.#startPending = false;
+    this.#detach();
+  }
+
   /** Starts a fresh session with the host's next update (several calls in one task start one). */
   restart(): void {
     this.#startPending = true;
@@ -52,7 +60,7 @@ export class ScanController implements ReactiveController {
     this.#detach();
     const config = this.#options.config();
     // A host with no credentials at all waits for them instead of failing.
-    if (!config.instanceId && !config.token) return;
+    if ((!config.instanceId && !config.token) || this.#options.enabled?.() === false) return;
     const session = new ScanSession(config, this.#options.session?.());
     session.addEventListener('change', this.#onChange);
     for (const type of FORWARDED) session.addEventListener(type, this.#forward);

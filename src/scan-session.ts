@@ -1,9 +1,11 @@
 /**
- * One linking session: one `scanqrcode` socket, a small state machine and the 100-s scan window.
- * DOM-free (needs only `WebSocket`, `EventTarget` and timers), so it works without Lit or in Node
- * with the `ws` package.
+ * One linking session: one `scanqrcode` socket (or, where websockets are blocked, polling of
+ * GREEN-API's HTTP QR method), a small state machine and the 100-s scan window.
+ * DOM-free (needs only `WebSocket`, `fetch`, `EventTarget` and timers), so it works without Lit or
+ * in Node with the `ws` package.
  */
 import { resolveConfig, type Endpoints, type ScanConfig } from './config.js';
+import { GreenApiError, getQr, getStateInstance, getWaSettings, type QrResult } from './green-api-http.js';
 import {
   AccountLinkedEvent,
   ScanFailedEvent,
@@ -20,6 +22,11 @@ export const SCAN_WINDOW_MS = 100_000;
 /** The part of the `WebSocket` constructor the session uses (the browser's, or `ws` in Node). */
 export type WebSocketConstructor = new (url: string) => WebSocket;
 
+/** How a session reaches GREEN-API. */
+export type ScanTransport = 'websocket' | 'http';
+/** The transport to use: `auto` starts with the websocket and falls back to HTTP polling. */
+export type ScanTransportOption = 'auto' | ScanTransport;
+
 export interface ScanSessionOptions {
   /** The `WebSocket` class to use; defaults to `globalThis.WebSocket`. */
   WebSocket?: WebSocketConstructor;
@@ -35,6 +42,16 @@ export interface ScanSessionOptions {
   backoffMs?: readonly number[];
   /** Where to report ignored frames; defaults to `console.debug`. Never receives the token. */
   debug?: (message: string) => void;
+  /**
+   * `websocket`: the `scanqrcode` socket only. `http`: poll GREEN-API's QR and GetStateInstance
+   * methods, no socket. `auto` (default): the socket; if it fails twice without ever opening (e.g. a
+   * proxy that blocks websockets), HTTP polling for the rest of the session.
+   */
+  transport?: ScanTransportOption;
+  /** HTTP transport: how often the QR method is polled (ms). Default 1 000 (GREEN-API's advice). */
+  pollIntervalMs?: number;
+  /** HTTP transport: how often GetStateInstance is polled once a QR code is shown (ms). Default 3 000. */
+  statePollIntervalMs?: number;
 }
 
 /** Default messages, used when the server sends no text. Views show their own localised text. */
@@ -70,6 +87,11 @@ export class ScanSession extends EventTarget {
   /** When the scan window ends (epoch ms), once started. */
   expiresAt: number | undefined = undefined;
 
+  /** The transport in use: `http` when the session polls GREEN-API's HTTP methods instead of a socket. */
+  get transport(): ScanTransport {
+    return this.#transport;
+  }
+
   readonly #config: ScanConfig;
   readonly #options: Required<Omit<ScanSessionOptions, 'WebSocket'>> & { WebSocket?: WebSocketConstructor };
   #endpoints: Endpoints | undefined;
@@ -80,6 +102,13 @@ export class ScanSession extends EventTarget {
   #everOpened = false;
   #retries = 0;
   #timers = new Set<ReturnType<typeof setTimeout>>();
+  #transport: ScanTransport = 'websocket';
+  /** In-flight HTTP requests, aborted when the session stops. */
+  #requests = new Set<AbortController>();
+  /** A QR code was shown in this session. */
+  #qrShown = false;
+  /** HTTP transport: QR polls in a row that failed before any QR code arrived. */
+  #failedPolls = 0;
 
   constructor(config: ScanConfig, options: ScanSessionOptions = {}) {
     super();
@@ -91,6 +120,9 @@ export class ScanSession extends EventTarget {
       maxConnectAttempts: options.maxConnectAttempts ?? 4,
       backoffMs: options.backoffMs?.length ? options.backoffMs : [500, 1_000, 2_000, 4_000],
       debug: options.debug ?? ((message: string) => console.debug(`[green-qr-scan] ${message}`)),
+      transport: options.transport ?? 'auto',
+      pollIntervalMs: options.pollIntervalMs ?? 1_000,
+      statePollIntervalMs: options.statePollIntervalMs ?? 3_000,
       WebSocket: options.WebSocket,
     };
   }
@@ -111,6 +143,9 @@ export class ScanSession extends EventTarget {
     this.#attempts = 0;
     this.#retries = 0;
     this.#everOpened = false;
+    this.#qrShown = false;
+    this.#failedPolls = 0;
+    this.#transport = this.#options.transport === 'http' ? 'http' : 'websocket';
     const resolved = resolveConfig(this.#config);
     if (!resolved.ok) {
       this.#fail('invalidConfig', resolved.message);
@@ -121,10 +156,11 @@ export class ScanSession extends EventTarget {
     this.expiresAt = Date.now() + scanWindowMs;
     // The server ends the window itself; this guard covers a server that never does.
     this.#later(scanWindowMs + graceMs, () => this.#fail('timeoutExpired', DEFAULT_MESSAGES.timeoutExpired));
-    this.#connect();
+    if (this.#transport === 'http') this.#startPolling();
+    else this.#connect();
   }
 
-  /** Closes the socket and stops every timer, without firing `account-linked` or `scan-failed`. */
+  /** Closes the socket (or stops polling) and every timer, without firing `account-linked` or `scan-failed`. */
   close(): void {
     this.#stop();
     if (this.state !== 'linked' && this.state !== 'failed') this.#setState('idle');
@@ -134,6 +170,8 @@ export class ScanSession extends EventTarget {
     this.#generation++;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+    for (const request of this.#requests) request.abort();
+    this.#requests.clear();
     const socket = this.#socket;
     this.#socket = undefined;
     if (!socket) return;
@@ -160,7 +198,8 @@ export class ScanSession extends EventTarget {
     const endpoints = this.#endpoints!;
     const Socket = this.#options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
     if (!Socket) {
-      this.#fail('connection', 'WebSocket is not available in this environment.');
+      if (this.#options.transport === 'auto') this.#switchToHttp();
+      else this.#fail('connection', 'WebSocket is not available in this environment.');
       return;
     }
     this.#setState('connecting');
@@ -170,7 +209,8 @@ export class ScanSession extends EventTarget {
     try {
       socket = new Socket(endpoints.socketUrl);
     } catch {
-      this.#fail('connection', `Could not connect to ${endpoints.origin}.`);
+      if (this.#options.transport === 'auto') this.#switchToHttp();
+      else this.#fail('connection', `Could not connect to ${endpoints.origin}.`);
       return;
     }
     this.#socket = socket;
@@ -205,6 +245,7 @@ export class ScanSession extends EventTarget {
   #handle(message: ServerMessage): void {
     switch (message.type) {
       case 'qrCode':
+        this.#qrShown = true;
         this.#retries = 0;
         this.reconnecting = false;
         this.qrImage = message.image;
@@ -234,6 +275,11 @@ export class ScanSession extends EventTarget {
     }
     const { backoffMs, maxConnectAttempts } = this.#options;
     const origin = this.#endpoints?.origin ?? 'GREEN-API';
+    // Two failures in a row without ever opening: websockets are probably blocked on the way.
+    if (!this.#everOpened && this.#options.transport === 'auto' && this.#attempts >= Math.min(2, maxConnectAttempts)) {
+      this.#switchToHttp();
+      return;
+    }
     if (!this.#everOpened && this.#attempts >= maxConnectAttempts) {
       this.#fail('connection', `Could not connect to ${origin}.`);
       return;
@@ -247,6 +293,133 @@ export class ScanSession extends EventTarget {
     this.reconnecting = this.#everOpened;
     this.#setState('connecting');
     this.#later(delay, () => this.#connect());
+  }
+
+  /** `auto`: the socket never opened; poll the HTTP methods for the rest of the session. */
+  #switchToHttp(): void {
+    this.#generation++;
+    this.#transport = 'http';
+    this.reconnecting = false;
+    this.#options.debug('the websocket could not be opened; polling the HTTP QR method instead');
+    this.#startPolling();
+  }
+
+  // --- HTTP transport -------------------------------------------------------------------------
+
+  #startPolling(): void {
+    this.qrImage = undefined;
+    this.#failedPolls = 0;
+    this.#setState('connecting');
+    this.#pollQr(this.#generation);
+  }
+
+  /**
+   * Runs one request of a polling loop, then schedules the next `intervalMs` after this one started
+   * (never two of one kind in flight). Results of an old generation are dropped.
+   */
+  #poll<T>(
+    generation: number,
+    intervalMs: number,
+    send: (endpoints: Endpoints, signal: AbortSignal) => Promise<T>,
+    onResult: (result: T) => void,
+    onError: (error: GreenApiError) => void,
+    next: () => void,
+  ): void {
+    const current = () => generation === this.#generation;
+    const controller = new AbortController();
+    this.#requests.add(controller);
+    const startedAt = Date.now();
+    send(this.#endpoints!, controller.signal)
+      .then(
+        (result) => {
+          if (current()) onResult(result);
+        },
+        (error: unknown) => {
+          if (!current()) return;
+          onError(error instanceof GreenApiError ? error : new GreenApiError('network', 'request failed'));
+        },
+      )
+      .finally(() => {
+        this.#requests.delete(controller);
+        if (current()) this.#later(Math.max(0, intervalMs - (Date.now() - startedAt)), next);
+      });
+  }
+
+  #pollQr(generation: number): void {
+    const { pollIntervalMs, connectTimeoutMs } = this.#options;
+    this.#poll(
+      generation,
+      pollIntervalMs,
+      (endpoints, signal) => getQr(endpoints, signal, connectTimeoutMs),
+      (result) => this.#receiveHttpQr(result, generation),
+      (error) => {
+        if (error.kind === 'aborted') return;
+        this.#options.debug(`QR poll failed: ${error.message}`);
+        if (this.#qrShown) return;
+        this.#failedPolls++;
+        if (this.#failedPolls >= this.#options.maxConnectAttempts) {
+          this.#fail('connection', `Could not connect to ${this.#endpoints?.origin ?? 'GREEN-API'}.`);
+        }
+      },
+      () => this.#pollQr(generation),
+    );
+  }
+
+  #pollState(generation: number): void {
+    const { statePollIntervalMs, connectTimeoutMs } = this.#options;
+    this.#poll(
+      generation,
+      statePollIntervalMs,
+      (endpoints, signal) => getStateInstance(endpoints, signal, connectTimeoutMs),
+      (state) => {
+        if (state === 'authorized' || state === 'yellowCard') void this.#linkFromHttp();
+      },
+      (error) => {
+        if (error.kind !== 'aborted') this.#options.debug(`state poll failed: ${error.message}`);
+      },
+      () => this.#pollState(generation),
+    );
+  }
+
+  #receiveHttpQr(result: QrResult, generation: number): void {
+    this.#failedPolls = 0;
+    switch (result.type) {
+      case 'qrCode': {
+        const first = !this.#qrShown;
+        // The QR method answers the same code for ~20 s: only a new one is a change.
+        if (this.state === 'qr' && result.image === this.qrImage) return;
+        this.#handle(result);
+        if (first) this.#later(this.#options.statePollIntervalMs, () => this.#pollState(generation));
+        return;
+      }
+      case 'alreadyLogged':
+        // After a code was shown, `alreadyLogged` means the phone scanned it.
+        if (this.#qrShown) void this.#linkFromHttp();
+        else this.#handle(result);
+        return;
+      case 'error':
+        this.#handle(result);
+        return;
+    }
+  }
+
+  /** HTTP transport: the instance is linked. Asks GetWaSettings for the number (best effort), then links. */
+  async #linkFromHttp(): Promise<void> {
+    this.#stop();
+    const generation = this.#generation;
+    const controller = new AbortController();
+    this.#requests.add(controller);
+    let phone = '';
+    try {
+      phone = (await getWaSettings(this.#endpoints!, controller.signal, this.#options.connectTimeoutMs)).phone ?? '';
+    } catch (error) {
+      if (generation === this.#generation && error instanceof GreenApiError) {
+        this.#options.debug(`could not read the linked number: ${error.message}`);
+      }
+    }
+    this.#requests.delete(controller);
+    if (generation !== this.#generation) return;
+    this.#link({ wid: phone ? `${phone}@c.us` : '', pushname: '', proxy: '', webhookUrl: '' });
   }
 
   #link(account: AccountData): void {

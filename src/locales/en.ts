@@ -1,13 +1,21 @@
-/** English strings: every text the element shows. Other locales provide the same keys. */
+/**
+ * English strings: every text the element shows. Other locales provide the same keys (a missing
+ * key falls back to English). `{n}`, `{message}` and `{code}` are placeholders.
+ */
 export const en = {
+  idle: 'Waiting for instance details…',
   connecting: 'Preparing your QR code…',
   reconnecting: 'Connection lost. Reconnecting…',
+  httpFallback: 'Websockets are blocked here: checking for the QR code over HTTP.',
   qrReady: 'Scan this QR code with WhatsApp',
   qrAlt: 'QR code to link WhatsApp to this GREEN-API instance',
   stepOpen: 'Open WhatsApp on your phone',
   stepDevices: 'Tap Menu or Settings, then Linked devices',
   stepLink: 'Tap Link a device',
   stepScan: 'Point your phone at this screen to scan the code',
+  countdownLabel: 'Time left to scan: {n} seconds',
+  countdownShort: '{n} s',
+  countdownAnnounce: 'The QR code expires in {n} seconds',
   linked: 'WhatsApp is linked',
   failedAlreadyLogged: 'This instance is already linked to a WhatsApp account',
   failedAlreadyLoggedHint: 'Log out of the instance first (GREEN-API console or the Logout method) to link another phone.',
@@ -18,7 +26,30 @@ export const en = {
   failedConnectionHint: 'Check your network connection and try again.',
   failedInvalidConfig: 'This widget is not set up correctly',
   retry: 'Get a new QR code',
-  idle: 'Waiting for instance details…',
+  logout: 'Log out and link another phone',
+  loggingOut: 'Logging out…',
+  logoutFailed: 'Could not log out: {message}',
+  usePhone: 'Link with phone number instead',
+  useQr: 'Scan a QR code instead',
+  phoneTitle: 'Link with your phone number',
+  phoneLabel: 'Phone number with country code',
+  phonePlaceholder: '+7 900 123-45-67',
+  phoneSubmit: 'Get code',
+  phoneRequesting: 'Requesting a code…',
+  phoneInvalid: 'Enter the full number with its country code, e.g. +7 900 123-45-67.',
+  codeFailed: 'Could not get a code: {message}',
+  codeRefused: 'GREEN-API did not issue a code. Try again.',
+  codeTitle: 'Enter this code on your phone',
+  codeAlt: 'Linking code {code}',
+  codeStepOpen: 'Open WhatsApp on your phone',
+  codeStepDevices: 'Tap Menu or Settings, then Linked devices, then Link a device',
+  codeStepPhone: 'Tap Link with phone number instead',
+  codeStepEnter: 'Enter the code shown here',
+  codeWaiting: 'Waiting for WhatsApp to confirm…',
+  codeExpired: 'The code expired',
+  copy: 'Copy code',
+  copied: 'Copied',
+  newCode: 'Get a new code',
 };
 
 export type Strings = typeof en;

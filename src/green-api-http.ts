@@ -1,0 +1,297 @@
+/**
+ * GREEN-API's HTTP methods that linking needs: QR, Logout, GetStateInstance, GetAuthorizationCode
+ * and GetWaSettings. DOM-free (only `fetch`, `AbortController` and timers).
+ *
+ * Every failure is a {@link GreenApiError}; its message names the method and the host's origin,
+ * never the token or the full URL (which contains the token).
+ */
+import type { Endpoints } from './config.js';
+import { cleanText, parseFrame, type ServerMessage } from './protocol.js';
+
+/** `stateInstance` values GREEN-API documents. */
+export const STATE_INSTANCES = ['notAuthorized', 'authorized', 'blocked', 'sleepMode', 'starting', 'yellowCard'] as const;
+export type StateInstance = (typeof STATE_INSTANCES)[number];
+
+/** What the QR method answers. */
+export type QrResult = Extract<ServerMessage, { type: 'qrCode' | 'alreadyLogged' | 'error' }>;
+
+export interface LogoutResult {
+  isLogout: boolean;
+}
+
+export interface AuthorizationCodeResult {
+  /** `false` means "ask again". */
+  status: boolean;
+  /** The code to type in WhatsApp (e.g. `ABCD1234`), when `status` is `true`. */
+  code?: string;
+}
+
+export interface WaSettings {
+  /** The linked number, digits only (e.g. `79001234567`); absent when GREEN-API sends none. */
+  phone?: string;
+  stateInstance?: StateInstance;
+}
+
+/** How a request failed. */
+export type GreenApiErrorKind = 'network' | 'http' | 'invalidResponse' | 'aborted' | 'invalidArgument';
+
+/** The only error the functions of this module throw. The message never contains the token or the URL. */
+export class GreenApiError extends Error {
+  readonly kind: GreenApiErrorKind;
+  /** The HTTP status, for `kind: 'http'`. */
+  readonly status?: number;
+  constructor(kind: GreenApiErrorKind, message: string, status?: number) {
+    super(message);
+    this.name = 'GreenApiError';
+    this.kind = kind;
+    if (status !== undefined) this.status = status;
+  }
+}
+
+/** How long one request may take by default (ms). */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+/** Longest response body read (characters). */
+const MAX_BODY_LENGTH = 4_000_000;
+
+type Method = 'qr' | 'logout' | 'getStateInstance' | 'getAuthorizationCode' | 'getWaSettings';
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const own = (o: Record<string, unknown>, key: string): unknown =>
+  Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+
+const isStateInstance = (v: unknown): v is StateInstance =>
+  typeof v === 'string' && (STATE_INSTANCES as readonly string[]).includes(v);
+
+/**
+ * Combines the caller's signal with a timeout. `timedOut()` tells a timeout from the caller's abort.
+ */
+function withTimeout(signal: AbortSignal | undefined, timeoutMs: number) {
+  const any = (AbortSignal as { any?: (signals: AbortSignal[]) => AbortSignal }).any;
+  const timeout = (AbortSignal as { timeout?: (ms: number) => AbortSignal }).timeout;
+  if (typeof any === 'function' && typeof timeout === 'function') {
+    const timer = timeout.call(AbortSignal, timeoutMs);
+    return {
+      signal: signal ? any.call(AbortSignal, [signal, timer]) : timer,
+      timedOut: () => timer.aborted && !signal?.aborted,
+      dispose: () => {},
+    };
+  }
+  const controller = new AbortController();
+  let expired = false;
+  const onAbort = () => controller.abort();
+  const id = setTimeout(() => {
+    expired = true;
+    controller.abort();
+  }, timeoutMs);
+  if (signal?.aborted) controller.abort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => expired && !signal?.aborted,
+    dispose: () => {
+      clearTimeout(id);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** Sends one request and returns the body parsed as JSON (`text` for the QR method). */
+async function request(
+  endpoints: Endpoints,
+  method: Method,
+  init: { post?: unknown; signal?: AbortSignal; timeoutMs?: number },
+): Promise<string> {
+  const { origin } = endpoints;
+  if (init.signal?.aborted) throw new GreenApiError('aborted', `${method}: aborted`);
+  const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const guard = withTimeout(init.signal, timeoutMs);
+  const failed = (): GreenApiError =>
+    init.signal?.aborted
+      ? new GreenApiError('aborted', `${method}: aborted`)
+      : guard.timedOut()
+        ? new GreenApiError('network', `${method}: no answer from ${origin} within ${duration(timeoutMs)}`)
+        : new GreenApiError('network', `${method}: could not reach ${origin}`);
+  try {
+    let response: Response;
+    try {
+      const url = `${endpoints.httpBase}/${method}/${endpoints.tokenSegment}`;
+      response = await fetch(
+        url,
+        init.post === undefined
+          ? { method: 'GET', cache: 'no-store', credentials: 'omit', signal: guard.signal }
+          : {
+              method: 'POST',
+              cache: 'no-store',
+              credentials: 'omit',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(init.post),
+              signal: guard.signal,
+            },
+      );
+    } catch {
+      // The browser's own message may name the URL: never pass it on.
+      throw failed();
+    }
+    if (!response.ok) {
+      // Drop the body without reading it.
+      response.body?.cancel().catch(() => {});
+      throw new GreenApiError('http', `${method} failed: HTTP ${response.status}`, response.status);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      throw failed();
+    }
+    if (text.length > MAX_BODY_LENGTH) throw invalid(method, origin);
+    return text;
+  } finally {
+    guard.dispose();
+  }
+}
+
+const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
+
+const invalid = (method: Method, origin: string) =>
+  new GreenApiError('invalidResponse', `${method}: unexpected response from ${origin}`);
+
+async function requestJson(
+  endpoints: Endpoints,
+  method: Method,
+  init: { post?: unknown; signal?: AbortSignal; timeoutMs?: number },
+): Promise<Record<string, unknown>> {
+  const text = await request(endpoints, method, init);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw invalid(method, endpoints.origin);
+  }
+  if (!isPlainObject(body)) throw invalid(method, endpoints.origin);
+  return body;
+}
+
+/**
+ * GET `{httpBase}/qr/{token}`: the current QR code (`qrCode`, with a data URL ready for `<img src>`),
+ * `alreadyLogged`, or `error`. Poll it about once a second.
+ */
+export async function getQr(endpoints: Endpoints, signal?: AbortSignal, timeoutMs?: number): Promise<QrResult> {
+  const text = await request(endpoints, 'qr', { signal, timeoutMs });
+  const parsed = parseFrame(text);
+  if (!parsed.ok) throw invalid('qr', endpoints.origin);
+  const { message } = parsed;
+  if (message.type !== 'qrCode' && message.type !== 'alreadyLogged' && message.type !== 'error') {
+    throw invalid('qr', endpoints.origin);
+  }
+  return message;
+}
+
+/** GET `{httpBase}/logout/{token}`: logs the instance out. */
+export async function logout(endpoints: Endpoints, signal?: AbortSignal, timeoutMs?: number): Promise<LogoutResult> {
+  const body = await requestJson(endpoints, 'logout', { signal, timeoutMs });
+  const isLogout = own(body, 'isLogout');
+  if (typeof isLogout !== 'boolean') throw invalid('logout', endpoints.origin);
+  return { isLogout };
+}
+
+/**
+ * GET `{httpBase}/getStateInstance/{token}`: the instance's state, or `null` while a new instance
+ * is being created.
+ */
+export async function getStateInstance(
+  endpoints: Endpoints,
+  signal?: AbortSignal,
+  timeoutMs?: number,
+): Promise<StateInstance | null> {
+  const body = await requestJson(endpoints, 'getStateInstance', { signal, timeoutMs });
+  const state = own(body, 'stateInstance');
+  if (state === null) return null;
+  if (!isStateInstance(state)) throw invalid('getStateInstance', endpoints.origin);
+  return state;
+}
+
+/**
+ * POST `{httpBase}/getAuthorizationCode/{token}` with `{"phoneNumber": <number>}`: a code to link
+ * by phone number instead of a QR code. `phoneNumber` is the international number as digits
+ * (see {@link normalizePhoneNumber}); anything else is refused with kind `invalidArgument`.
+ */
+export async function getAuthorizationCode(
+  endpoints: Endpoints,
+  phoneNumber: string,
+  signal?: AbortSignal,
+  timeoutMs?: number,
+): Promise<AuthorizationCodeResult> {
+  if (typeof phoneNumber !== 'string' || !PHONE_DIGITS.test(phoneNumber)) {
+    throw new GreenApiError('invalidArgument', 'getAuthorizationCode: phoneNumber must be 10 to 15 digits with the country code');
+  }
+  const body = await requestJson(endpoints, 'getAuthorizationCode', {
+    post: { phoneNumber: Number(phoneNumber) },
+    signal,
+    timeoutMs,
+  });
+  const status = own(body, 'status');
+  const rawCode = own(body, 'code');
+  if (typeof status !== 'boolean') throw invalid('getAuthorizationCode', endpoints.origin);
+  if (rawCode !== undefined && rawCode !== null && typeof rawCode !== 'string') {
+    throw invalid('getAuthorizationCode', endpoints.origin);
+  }
+  const code = cleanText(rawCode);
+  if (status && !AUTH_CODE.test(code)) throw invalid('getAuthorizationCode', endpoints.origin);
+  return status ? { status, code } : code ? { status, code } : { status };
+}
+
+/** GET `{httpBase}/getWaSettings/{token}`: the linked number (`phone`) and the state. */
+export async function getWaSettings(endpoints: Endpoints, signal?: AbortSignal, timeoutMs?: number): Promise<WaSettings> {
+  const body = await requestJson(endpoints, 'getWaSettings', { signal, timeoutMs });
+  const result: WaSettings = {};
+  const phone = own(body, 'phone');
+  if (phone !== undefined && phone !== null) {
+    const digits = typeof phone === 'number' && Number.isSafeInteger(phone) && phone > 0 ? String(phone) : phone;
+    if (typeof digits !== 'string' || !/^\d{0,15}$/.test(digits.trim())) throw invalid('getWaSettings', endpoints.origin);
+    if (digits.trim()) result.phone = digits.trim();
+  }
+  const state = own(body, 'stateInstance');
+  if (state !== undefined && state !== null) {
+    if (!isStateInstance(state)) throw invalid('getWaSettings', endpoints.origin);
+    result.stateInstance = state;
+  }
+  return result;
+}
+
+const PHONE_DIGITS = /^[1-9]\d{9,14}$/;
+/** An authorization code: letters and digits, possibly grouped with dashes. */
+const AUTH_CODE = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+
+export type PhoneNumberResult = { ok: true; digits: string } | { ok: false; message: string };
+
+/**
+ * A phone number as people type it → the digits GREEN-API wants. Spaces, dashes and parentheses
+ * are stripped, then a leading `+` or `00`; the rest must be 10 to 15 digits starting with the
+ * country code (not 0). Anything else (letters, dots, a `+` elsewhere) is refused.
+ *
+ * `+7 (900) 123-45-67` → `79001234567`; `0079001234567` → `79001234567`.
+ */
+export function normalizePhoneNumber(input: string): PhoneNumberResult {
+  const raw = typeof input === 'string' ? input : '';
+  // Spaces (also non-breaking ones), dashes (ASCII and Unicode) and parentheses.
+  let rest = raw.replace(/[\s\u00A0\u2000-\u200B\u202F\u205F\u3000\-\u2010-\u2015\u2212()]/g, '');
+  if (!rest) return { ok: false, message: 'phone number is missing' };
+  if (rest.startsWith('+')) rest = rest.slice(1);
+  else if (rest.startsWith('00')) rest = rest.slice(2);
+  if (!/^\d*$/.test(rest)) {
+    return { ok: false, message: 'phone number may contain only digits, spaces, dashes, parentheses and a leading +' };
+  }
+  if (rest.length < 10 || rest.length > 15) {
+    return { ok: false, message: 'phone number must have 10 to 15 digits, country code included' };
+  }
+  if (rest.startsWith('0')) return { ok: false, message: 'phone number must start with the country code' };
+  return { ok: true, digits: rest };
+}
+
+/** `ABCD1234` → `ABCD-1234`; other lengths in groups of 4 (`ABCDEFGHIJ` → `ABCD-EFGH-IJ`). */
+export function formatAuthCode(code: string): string {
+  const compact = (typeof code === 'string' ? code : '').replace(/[\s-]/g, '');
+  return compact.match(/.{1,4}/gu)?.join('-') ?? '';
+}
