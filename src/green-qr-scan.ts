@@ -133,6 +133,13 @@ export class GreenQrScan extends LitElement {
   @property({ type: Boolean, attribute: 'allow-logout' })
   allowLogout = false;
 
+  /**
+   * Open the socket only while the element is on screen, and close it when it stays off screen
+   * for a few seconds (a new session starts when it comes back). Read when the element connects.
+   */
+  @property({ type: Boolean })
+  lazy = false;
+
   /** Colour scheme: `auto` (follows `prefers-color-scheme`), `light` or `dark`. */
   @property({ reflect: true })
   theme: 'auto' | 'light' | 'dark' = 'auto';
@@ -147,7 +154,7 @@ export class GreenQrScan extends LitElement {
 
   /** Options for each new session (timing, the `WebSocket` class). Mostly for tests and Node. */
   @property({ attribute: false })
-  sessionOptions: ScanSessionOptions & PhoneLinkOptions = {};
+  sessionOptions: ScanSessionOptions & PhoneLinkOptions & { lazyGraceMs?: number } = {};
 
   /** The phone number typed so far. */
   @state() private phoneInput = '';
@@ -162,6 +169,8 @@ export class GreenQrScan extends LitElement {
     config: () => this.#config(),
     session: () => ({ transport: this.transport, ...this.sessionOptions }),
     enabled: () => this.mode !== 'phone',
+    lazy: () => this.lazy,
+    lazyGraceMs: () => this.sessionOptions.lazyGraceMs,
     onEvent: (event) => this.#fromSession(event),
   });
 
@@ -330,6 +339,10 @@ export class GreenQrScan extends LitElement {
         if (phone) {
           stage = this.#phoneForm(t);
           status = t.phoneTitle;
+        } else if (this.#scan.suspended.has('offline')) {
+          status = t.offline;
+        } else if (this.#scan.suspended.size && (this.instanceId || this.token)) {
+          status = t.paused;
         }
     }
     if (state !== 'qr') this.#announced = '';

@@ -4,6 +4,8 @@
  */
 export const en = {
   idle: 'Waiting for instance details…',
+  offline: 'You are offline. A new QR code will appear when the network is back.',
+  paused: 'The QR code appears when this is on screen.',
   connecting: 'Preparing your QR code…',
   reconnecting: 'Connection lost. Reconnecting…',
   httpFallback: 'Websockets are blocked here: checking for the QR code over HTTP.',

@@ -3,6 +3,8 @@ import type { Strings } from './en.js';
 /** Russian strings. */
 export const ru: Strings = {
   idle: 'Ожидаем данные инстанса…',
+  offline: 'Нет сети. Новый QR-код появится, когда связь восстановится.',
+  paused: 'QR-код появится, когда виджет будет на экране.',
   connecting: 'Готовим QR-код…',
   reconnecting: 'Соединение потеряно. Переподключаемся…',
   httpFallback: 'Websocket здесь заблокирован: получаем QR-код по HTTP.',
