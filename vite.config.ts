@@ -6,9 +6,9 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: false,
-    target: 'es2021',
+    target: 'es2022',
     minify: 'esbuild',
-    sourcemap: true,
+    sourcemap: false,
     lib: {
       entry: 'src/define.ts',
       formats: ['es'],
