@@ -1,8 +1,9 @@
 /**
- * The demo page: one <green-qr-scan> against the local mock (with buttons that make the mock end
- * the session each possible way) and one against real GREEN-API credentials. Everything that
- * comes from outside (event details, server answers) is shown with textContent, never as markup.
- * Tokens are set as properties and never written into the DOM or the log.
+ * The demo page: one <green-qr-scan> against the local mock (with controls for its attributes and
+ * buttons that make the mock end the session each possible way) and one against real GREEN-API
+ * credentials. The page's colours follow the chosen `theme`. The element's three events are logged
+ * field by field with textContent, never as markup; tokens are set as properties and never written
+ * into the DOM or the log.
  */
 import '../src/define.ts';
 
@@ -48,46 +49,84 @@ const mockUrl = loopbackUrl(queryMock) ?? loopbackUrl(injectedMock) ?? DEFAULT_M
 
 type LogKind = 'linked' | 'failed' | 'state' | 'mock' | 'note';
 
-function logTo(list: HTMLOListElement, kind: LogKind, label: string, detail?: unknown): void {
+/** Replaces every occurrence of the secret (if any) — belt and braces: event details never hold it. */
+function redact(text: string, secret: string): string {
+  return secret ? text.split(secret).join('•••') : text;
+}
+
+function logTo(list: HTMLOListElement, kind: LogKind, label: string, detail?: string, secret = ''): void {
   const item = document.createElement('li');
   item.className = `entry ${kind}`;
   const time = document.createElement('time');
   time.textContent = new Date().toLocaleTimeString();
   const name = document.createElement('span');
   name.className = 'label';
-  name.textContent = label;
+  name.textContent = redact(label, secret);
   item.append(time, name);
-  if (detail !== undefined) {
+  if (detail !== undefined && detail !== '') {
     const code = document.createElement('code');
-    code.textContent = typeof detail === 'string' ? detail : JSON.stringify(detail);
+    code.textContent = redact(detail, secret);
     item.append(code);
   }
   list.prepend(item);
   while (list.children.length > 200) list.lastElementChild?.remove();
 }
 
-/** Logs the element's outcome events and keeps a badge in step with its `state` attribute. */
-function watch(el: Scanner, list: HTMLOListElement, badge: HTMLOutputElement, onState?: () => void): () => void {
-  el.addEventListener('account-linked', (event) => {
-    logTo(list, 'linked', 'account-linked', (event as CustomEvent).detail);
-  });
-  el.addEventListener('scan-failed', (event) => {
-    logTo(list, 'failed', 'scan-failed', (event as CustomEvent).detail);
-  });
-  let shown = '';
-  const showState = () => {
-    const state = el.getAttribute('state') ?? el.state ?? 'idle';
-    if (state === shown) return;
-    shown = state;
+const text = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : JSON.stringify(value));
+
+/**
+ * Logs the element's three events (as text, field by field) and keeps a badge in step with its
+ * state. `secret` returns the element's token so it can be masked should it ever show up.
+ */
+function watch(
+  el: Scanner,
+  list: HTMLOListElement,
+  badge: HTMLOutputElement,
+  secret: () => string,
+  onState?: (state: string) => void,
+): () => void {
+  const showBadge = (state: string) => {
     badge.textContent = state;
     badge.dataset.state = state;
-    logTo(list, 'state', `state → ${state}`);
-    onState?.();
   };
-  const observer = new MutationObserver(showState);
-  observer.observe(el, { attributes: true, attributeFilter: ['state'] });
-  queueMicrotask(showState);
-  return () => observer.disconnect();
+  const onChange = (event: Event) => {
+    const { state, previous, reason } = (event as CustomEvent<{ state: string; previous: string; reason?: string }>).detail;
+    showBadge(text(state));
+    logTo(list, 'state', 'scan-state-change', `${text(previous)} → ${text(state)}${reason ? ` (reason: ${text(reason)})` : ''}`, secret());
+    onState?.(text(state));
+  };
+  const onLinked = (event: Event) => {
+    const { wid, pushname, proxy, webhookUrl } = (event as CustomEvent<Record<string, unknown>>).detail;
+    const fields = Object.entries({ wid, pushname, proxy, webhookUrl }).map(([key, value]) => `${key}: ${text(value) || '—'}`);
+    logTo(list, 'linked', 'account-linked', fields.join(' · '), secret());
+  };
+  const onFailed = (event: Event) => {
+    const { reason, message } = (event as CustomEvent<Record<string, unknown>>).detail;
+    logTo(list, 'failed', 'scan-failed', `reason: ${text(reason)} · message: ${text(message)}`, secret());
+  };
+  el.addEventListener('scan-state-change', onChange);
+  el.addEventListener('account-linked', onLinked);
+  el.addEventListener('scan-failed', onFailed);
+  queueMicrotask(() => showBadge(el.state ?? 'idle'));
+  return () => {
+    el.removeEventListener('scan-state-change', onChange);
+    el.removeEventListener('account-linked', onLinked);
+    el.removeEventListener('scan-failed', onFailed);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page theme: the page follows the element's `theme` (auto = the system's colour scheme).
+
+const THEMES = ['auto', 'light', 'dark'] as const;
+type Theme = (typeof THEMES)[number];
+let pageTheme: Theme = 'auto';
+const themed = new Set<HTMLElement>();
+
+function applyTheme(theme: Theme): void {
+  pageTheme = theme;
+  document.documentElement.dataset.theme = theme;
+  for (const el of themed) el.setAttribute('theme', theme);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -95,7 +134,15 @@ function watch(el: Scanner, list: HTMLOListElement, badge: HTMLOutputElement, on
 
 const log = $<HTMLOListElement>('#log');
 const instanceState = $<HTMLOutputElement>('#mock-instance-state');
+const viaOutput = $<HTMLOutputElement>('#mock-via');
 const refuseBox = $<HTMLInputElement>('#refuse-ws');
+const langSelect = $<HTMLSelectElement>('#opt-lang');
+const themeSelect = $<HTMLSelectElement>('#opt-theme');
+const modeSelect = $<HTMLSelectElement>('#opt-mode');
+const transportSelect = $<HTMLSelectElement>('#opt-transport');
+const logoutBox = $<HTMLInputElement>('#opt-logout');
+const phoneHint = $('#phone-hint');
+const viaLine = $('#mock-via-line');
 $('#mock-instance').textContent = MOCK_INSTANCE_ID;
 $('#mock-url').textContent = mockUrl;
 
@@ -103,7 +150,44 @@ const mockEl = document.createElement('green-qr-scan') as Scanner;
 mockEl.setAttribute('instance-id', MOCK_INSTANCE_ID);
 mockEl.setAttribute('api-url', mockUrl);
 mockEl.token = MOCK_TOKEN; // a property: the token never appears in the DOM
-watch(mockEl, log, $<HTMLOutputElement>('#mock-state'), () => void refreshInstance());
+themed.add(mockEl);
+
+// Initial settings from the address (?lang=ru&theme=dark&mode=phone&transport=http&logout), so a
+// setup can be bookmarked; every change is written back.
+const params = new URLSearchParams(location.search);
+const pick = <T extends string>(select: HTMLSelectElement, value: string | null): T => {
+  if (value !== null && [...select.options].some((o) => o.value === value)) select.value = value;
+  return select.value as T;
+};
+const initialLang = pick<string>(langSelect, params.get('lang'));
+if (initialLang) mockEl.setAttribute('lang', initialLang);
+applyTheme(pick<Theme>(themeSelect, params.get('theme')));
+mockEl.setAttribute('mode', pick(modeSelect, params.get('mode')));
+mockEl.setAttribute('transport', pick(transportSelect, params.get('transport')));
+logoutBox.checked = params.has('logout') && params.get('logout') !== '0';
+mockEl.toggleAttribute('allow-logout', logoutBox.checked);
+phoneHint.hidden = modeSelect.value !== 'phone';
+viaLine.hidden = modeSelect.value === 'phone';
+
+function saveSettings(): void {
+  const url = new URL(location.href);
+  const set = (key: string, value: string, fallback: string) =>
+    value === fallback ? url.searchParams.delete(key) : url.searchParams.set(key, value);
+  set('lang', langSelect.value, '');
+  set('theme', themeSelect.value, 'auto');
+  set('mode', modeSelect.value, 'qr');
+  set('transport', transportSelect.value, 'auto');
+  set('logout', logoutBox.checked ? '1' : '', '');
+  history.replaceState(null, '', url);
+}
+
+let viaPending = false;
+watch(mockEl, log, $<HTMLOutputElement>('#mock-state'), () => MOCK_TOKEN, (state) => {
+  // A QR code in qr mode: the mock counts live sockets, so none means it came by HTTP polling.
+  viaPending = state === 'qr' && mockEl.getAttribute('mode') !== 'phone';
+  if (state === 'connecting' || state === 'idle') viaOutput.textContent = '–';
+  void refreshInstance();
+});
 $('#mock-stage').append(mockEl);
 
 let mockReachable = true;
@@ -122,8 +206,14 @@ async function refreshInstance(): Promise<void> {
   try {
     const state = await mockRequest(`/mock/${MOCK_INSTANCE_ID}`);
     const sessions = Number(state.liveSessions) || 0;
-    instanceState.textContent = `${String(state.stateInstance)} · ${sessions} live socket${sessions === 1 ? '' : 's'}`;
+    instanceState.textContent = `${text(state.stateInstance)} · ${sessions} live socket${sessions === 1 ? '' : 's'}`;
     refuseBox.checked = Boolean(state.refuseWebsocket);
+    if (viaPending) {
+      viaPending = false;
+      const via = sessions > 0 ? 'websocket' : 'HTTP polling';
+      viaOutput.textContent = via;
+      logTo(log, 'note', `QR code via ${via}`, sessions > 0 ? undefined : 'the mock sees no live socket: the element polls the qr method');
+    }
     mockReachable = true;
   } catch {
     instanceState.textContent = 'mock unreachable';
@@ -131,6 +221,58 @@ async function refreshInstance(): Promise<void> {
     mockReachable = false;
   }
 }
+
+// --- element attributes
+
+langSelect.addEventListener('change', () => {
+  if (langSelect.value) mockEl.setAttribute('lang', langSelect.value);
+  else mockEl.removeAttribute('lang');
+  logTo(log, 'note', langSelect.value ? `lang="${langSelect.value}"` : `lang removed (document: "${document.documentElement.lang}")`);
+  saveSettings();
+});
+
+themeSelect.addEventListener('change', () => {
+  applyTheme(themeSelect.value as Theme);
+  logTo(log, 'note', `theme="${pageTheme}"`);
+  saveSettings();
+});
+
+modeSelect.addEventListener('change', () => {
+  mockEl.setAttribute('mode', modeSelect.value);
+  logTo(log, 'note', `mode="${modeSelect.value}"`);
+  saveSettings();
+});
+
+// The element's own "use a phone number / use a QR code" link changes `mode` (reflected): follow it.
+new MutationObserver(() => {
+  const mode = mockEl.getAttribute('mode') ?? 'qr';
+  phoneHint.hidden = mode !== 'phone';
+  viaLine.hidden = mode === 'phone';
+  if (modeSelect.value !== mode) {
+    modeSelect.value = mode;
+    logTo(log, 'note', `mode="${mode}" (switched in the element)`);
+    saveSettings();
+  }
+}).observe(mockEl, { attributes: true, attributeFilter: ['mode'] });
+
+transportSelect.addEventListener('change', () => {
+  mockEl.setAttribute('transport', transportSelect.value);
+  logTo(log, 'note', `transport="${transportSelect.value}" (the element restarts)`);
+  saveSettings();
+});
+
+logoutBox.addEventListener('change', () => {
+  mockEl.toggleAttribute('allow-logout', logoutBox.checked);
+  logTo(log, 'note', logoutBox.checked ? 'allow-logout set' : 'allow-logout removed');
+  saveSettings();
+});
+
+$('#restart').addEventListener('click', () => {
+  logTo(log, 'note', 'restart()');
+  mockEl.restart();
+});
+
+// --- outcomes on the mock server
 
 const ACTION_NOTES: Record<string, string> = {
   scan: 'instance is now authorized',
@@ -157,17 +299,18 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-a
   });
 }
 
-$('#restart').addEventListener('click', () => {
-  logTo(log, 'note', 'restart()');
-  mockEl.restart();
-});
-
 refuseBox.addEventListener('change', async () => {
+  const refuse = refuseBox.checked;
   try {
-    await mockRequest('/mock/refuse-websocket', { refuse: refuseBox.checked });
-    logTo(log, 'mock', `mock: websockets ${refuseBox.checked ? 'refused (HTTP 403)' : 'accepted'}`);
+    await mockRequest('/mock/refuse-websocket', { refuse });
+    logTo(log, 'mock', `mock: websockets ${refuse ? 'refused (HTTP 403)' : 'accepted'}`);
+    // A socket that is already open stays open: start over so the change shows.
+    if (mockEl.getAttribute('mode') !== 'phone' && mockEl.state !== 'linked') {
+      logTo(log, 'note', 'restart() to reconnect');
+      mockEl.restart();
+    }
   } catch {
-    refuseBox.checked = !refuseBox.checked;
+    refuseBox.checked = !refuse;
   }
 });
 
@@ -196,7 +339,10 @@ liveForm.addEventListener('submit', (event) => {
   const fresh = !liveEl;
   if (!liveEl) {
     liveEl = document.createElement('green-qr-scan') as Scanner;
-    unwatchLive = watch(liveEl, liveLog, liveBadge);
+    liveEl.setAttribute('theme', pageTheme);
+    themed.add(liveEl);
+    const el = liveEl;
+    unwatchLive = watch(liveEl, liveLog, liveBadge, () => el.token);
   }
   // Set everything before the element is connected, so it starts one session with all three.
   liveEl.setAttribute('instance-id', instanceId);
@@ -205,7 +351,7 @@ liveForm.addEventListener('submit', (event) => {
   if (fresh) {
     liveStage.replaceChildren(liveEl);
   }
-  logTo(liveLog, 'note', fresh ? 'connecting' : 'credentials updated', { instanceId, apiUrl });
+  logTo(liveLog, 'note', fresh ? 'connecting' : 'credentials updated', `instance ${instanceId} on ${apiUrl}`, token);
   liveRestart.disabled = false;
   liveRemove.disabled = false;
 });
@@ -215,6 +361,7 @@ liveRestart.addEventListener('click', () => liveEl?.restart());
 liveRemove.addEventListener('click', () => {
   if (!liveEl) return;
   unwatchLive?.();
+  themed.delete(liveEl);
   liveEl.remove();
   liveEl.token = '';
   liveEl = undefined;

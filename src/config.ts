@@ -28,7 +28,10 @@ export interface Endpoints {
   origin: string;
 }
 
-export type ConfigResult = { ok: true; endpoints: Endpoints } | { ok: false; message: string };
+/** The setting a configuration problem is about. */
+export type ConfigField = 'instance-id' | 'token' | 'api-url';
+
+export type ConfigResult = { ok: true; endpoints: Endpoints } | { ok: false; field: ConfigField; message: string };
 
 const INSTANCE_ID = /^\d{1,10}$/;
 // No whitespace, control characters or lone surrogates; the format itself is not documented.
@@ -50,28 +53,29 @@ export function isLoopbackHost(hostname: string): boolean {
  * Normalises `api-url` to an `http(s)://host[:port][/prefix]` base, or an error message.
  * `wss://` maps to `https://`, `ws://` to `http://`, a bare host gets `https://`.
  */
-export function normalizeApiUrl(apiUrl: string | undefined): { ok: true; base: URL } | { ok: false; message: string } {
+export function normalizeApiUrl(apiUrl: string | undefined): { ok: true; base: URL } | { ok: false; field: 'api-url'; message: string } {
   const raw = (apiUrl ?? '').trim() || DEFAULT_API_URL;
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    return { ok: false, message: 'api-url is not a valid URL' };
+    return { ok: false, field: 'api-url', message: 'api-url is not a valid URL' };
   }
   const scheme = url.protocol;
   if (!['https:', 'wss:', 'http:', 'ws:'].includes(scheme)) {
-    return { ok: false, message: `api-url must use https:// or wss:// (got ${scheme})` };
+    return { ok: false, field: 'api-url', message: `api-url must use https:// or wss:// (got ${scheme})` };
   }
-  if (url.username || url.password) return { ok: false, message: 'api-url must not contain credentials' };
+  if (url.username || url.password) return { ok: false, field: 'api-url', message: 'api-url must not contain credentials' };
   if (url.search || url.hash || /[?#]/.test(raw)) {
-    return { ok: false, message: 'api-url must not contain a query or a fragment' };
+    return { ok: false, field: 'api-url', message: 'api-url must not contain a query or a fragment' };
   }
-  if (!url.hostname) return { ok: false, message: 'api-url has no host' };
+  if (!url.hostname) return { ok: false, field: 'api-url', message: 'api-url has no host' };
   const plain = scheme === 'http:' || scheme === 'ws:';
   if (plain && !isLoopbackHost(url.hostname)) {
     return {
       ok: false,
+      field: 'api-url',
       message: `api-url must use https:// or wss://: plain ${scheme}// is allowed only for loopback hosts (127.0.0.1, localhost)`,
     };
   }
@@ -83,18 +87,18 @@ export function normalizeApiUrl(apiUrl: string | undefined): { ok: true; base: U
 /** Validates the configuration and builds the addresses, or says what is wrong. */
 export function resolveConfig(config: ScanConfig): ConfigResult {
   const instanceId = (config.instanceId ?? '').trim();
-  if (!instanceId) return { ok: false, message: 'instance-id is missing' };
+  if (!instanceId) return { ok: false, field: 'instance-id', message: 'instance-id is missing' };
   if (!INSTANCE_ID.test(instanceId)) {
-    return { ok: false, message: 'instance-id must be the numeric idInstance (1 to 10 digits)' };
+    return { ok: false, field: 'instance-id', message: 'instance-id must be the numeric idInstance (1 to 10 digits)' };
   }
   const token = config.token ?? '';
-  if (!token) return { ok: false, message: 'token is missing' };
-  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, message: `token is longer than ${MAX_TOKEN_LENGTH} characters` };
+  if (!token) return { ok: false, field: 'token', message: 'token is missing' };
+  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, field: 'token', message: `token is longer than ${MAX_TOKEN_LENGTH} characters` };
   if (!TOKEN.test(token)) {
-    return { ok: false, message: 'token must not contain spaces, control characters or broken Unicode' };
+    return { ok: false, field: 'token', message: 'token must not contain spaces, control characters or broken Unicode' };
   }
   // "." and ".." (even percent-encoded) are dot segments that would change the path.
-  if (/^\.{1,2}$/.test(token)) return { ok: false, message: 'token is not a valid API token' };
+  if (/^\.{1,2}$/.test(token)) return { ok: false, field: 'token', message: 'token is not a valid API token' };
   const api = normalizeApiUrl(config.apiUrl);
   if (!api.ok) return api;
   const { base } = api;

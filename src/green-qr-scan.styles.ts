@@ -5,7 +5,7 @@ import { css } from 'lit';
 export const styles = css`
   :host {
     --_size: var(--green-qr-scan-size, 264px);
-    --_accent: var(--green-qr-scan-accent, #128c4a);
+    --_accent: var(--green-qr-scan-accent, #0f7f43);
     --_on-accent: var(--green-qr-scan-accent-contrast, #ffffff);
     --_fg: var(--green-qr-scan-color, #1f2a24);
     --_muted: var(--green-qr-scan-muted-color, #4f5a54);

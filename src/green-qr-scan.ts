@@ -5,7 +5,7 @@ import { live } from 'lit/directives/live.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { Task, TaskStatus } from '@lit/task';
 import { ClockController } from './clock-controller.js';
-import { DEFAULT_API_URL, resolveConfig } from './config.js';
+import { DEFAULT_API_URL, resolveConfig, type ConfigField } from './config.js';
 import {
   AccountLinkedEvent,
   ScanFailedEvent,
@@ -29,6 +29,12 @@ const FAILURE_TEXT = {
   invalidConfig: ['failedInvalidConfig', undefined],
 } as const satisfies Record<ScanFailure['reason'], readonly [keyof Strings, keyof Strings | undefined]>;
 
+const INVALID_FIELD_TEXT = {
+  'instance-id': 'invalidInstanceId',
+  token: 'invalidToken',
+  'api-url': 'invalidApiUrl',
+} as const satisfies Record<ConfigField, keyof Strings>;
+
 /** Seconds left at which the countdown is announced to assistive tech (not every second). */
 const ANNOUNCE_AT = [60, 30, 10];
 
@@ -39,8 +45,7 @@ const phoneNumber = (wid: string) => {
 };
 
 /** Safe text for an error thrown by a task (never the token: our errors are built without it). */
-const errorText = (error: unknown) =>
-  error instanceof GreenApiError || error instanceof Error ? error.message : 'unknown error';
+const errorText = (error: unknown) => (error instanceof GreenApiError || error instanceof Error ? error.message : '');
 
 /**
  * Links a WhatsApp account to a GREEN-API instance: opens GREEN-API's `scanqrcode` websocket (or
@@ -79,7 +84,7 @@ const errorText = (error: unknown) =>
  * @csspart copy-button - The button that copies the code.
  *
  * @cssprop [--green-qr-scan-size=264px] - Width and height of the QR code.
- * @cssprop [--green-qr-scan-accent=#128c4a] - Accent colour (buttons, countdown, success icon).
+ * @cssprop [--green-qr-scan-accent=#0f7f43] - Accent colour (buttons, countdown, success icon).
  * @cssprop [--green-qr-scan-accent-contrast=#ffffff] - Text colour on the accent colour.
  * @cssprop [--green-qr-scan-color=#1f2a24] - Text colour (dark scheme: #e8eeea).
  * @cssprop [--green-qr-scan-muted-color=#4f5a54] - Secondary text colour (dark scheme: #a9b5ae).
@@ -298,11 +303,14 @@ export class GreenQrScan extends LitElement {
     switch (state) {
       case 'connecting':
         status = phone ? t.phoneRequesting : session?.reconnecting ? t.reconnecting : t.connecting;
+        if (session?.transport === 'http') body = html`<p class="hint">${t.httpFallback}</p>`;
         break;
       case 'qr':
         stage = html`<img part="qr" src=${session!.qrImage!} alt=${t.qrAlt} width="256" height="256" />`;
         status = t.qrReady;
-        body = html`${this.#countdown(t, session!.expiresAt)}<ol part="instructions">
+        body = html`${this.#countdown(t, session!.expiresAt)}${session!.transport === 'http' && this.transport === 'auto'
+            ? html`<p class="hint">${t.httpFallback}</p>`
+            : nothing}<ol part="instructions">
           <li>${t.stepOpen}</li>
           <li>${t.stepDevices}</li>
           <li>${t.stepLink}</li>
@@ -419,7 +427,13 @@ export class GreenQrScan extends LitElement {
     const status = phone && failure.reason === 'timeoutExpired' ? t.codeExpired : t[title];
     // Server text is interpolated as text (Lit escapes it), never as markup.
     const detail =
-      failure.reason === 'error' || failure.reason === 'invalidConfig' ? failure.message : phone ? undefined : hint && t[hint];
+      failure.reason === 'error'
+        ? failure.message
+        : failure.reason === 'invalidConfig'
+          ? t[INVALID_FIELD_TEXT[this.#invalidField()]]
+          : phone
+            ? undefined
+            : hint && t[hint];
     const canLogout =
       this.allowLogout && (failure.reason === 'alreadyLogged' || (failure.reason === 'error' && /log ?out/i.test(failure.message)));
     const logoutButton = canLogout
@@ -439,6 +453,12 @@ export class GreenQrScan extends LitElement {
       body: html`${detail ? html`<p part="message">${detail}</p>` : nothing}
         <div class="actions">${logoutButton}${canLogout ? nothing : retry}</div>`,
     };
+  }
+
+  /** Which setting an `invalidConfig` failure is about (the event's message says it in English). */
+  #invalidField(): ConfigField {
+    const resolved = resolveConfig(this.#config());
+    return resolved.ok ? 'instance-id' : resolved.field;
   }
 
   #toggleMode = () => {

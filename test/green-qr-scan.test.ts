@@ -371,15 +371,15 @@ describe('<green-qr-scan>', () => {
   });
 
   describe('invalid configuration', () => {
-    const cases: [string, Record<string, string>, RegExp][] = [
-      ['a non-numeric instance-id', { instanceId: 'abc' }, /instance-id/],
-      ['an empty token', { token: '' }, /token is missing/],
-      ['a token with spaces', { token: 'abc def' }, /token/],
-      ['plain http to a public host', { apiUrl: 'http://api.green-api.com' }, /https/],
-      ['a javascript: api-url', { apiUrl: 'javascript:alert(1)' }, /api-url/],
-      ['an api-url with a query', { apiUrl: 'https://api.green-api.com/?x=1' }, /query/],
+    const cases: [string, Record<string, string>, RegExp, string][] = [
+      ['a non-numeric instance-id', { instanceId: 'abc' }, /instance-id/, 'Check instance-id'],
+      ['an empty token', { token: '' }, /token is missing/, 'Check the token'],
+      ['a token with spaces', { token: 'abc def' }, /token/, 'Check the token'],
+      ['plain http to a public host', { apiUrl: 'http://api.green-api.com' }, /https/, 'Check api-url'],
+      ['a javascript: api-url', { apiUrl: 'javascript:alert(1)' }, /api-url/, 'Check api-url'],
+      ['an api-url with a query', { apiUrl: 'https://api.green-api.com/?x=1' }, /query/, 'Check api-url'],
     ];
-    for (const [name, config, pattern] of cases) {
+    for (const [name, config, pattern, shown] of cases) {
       it(`refuses ${name} without any connection`, async () => {
         const failures: ScanFailedEvent[] = [];
         const el = await fixture<GreenQrScan>(html`<green-qr-scan
@@ -396,7 +396,7 @@ describe('<green-qr-scan>', () => {
         expect(el.state).to.equal('failed');
         expect((await server.connections()).length).to.equal(0);
         await el.updateComplete;
-        expect(part(el, 'message')!.textContent).to.match(pattern);
+        expect(part(el, 'message')!.textContent).to.contain(shown);
         expect(part(el, 'retry-button')).to.equal(null);
       });
     }

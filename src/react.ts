@@ -1,0 +1,29 @@
+/**
+ * React wrapper (`green-qr-scan/react`), made with `@lit/react`: properties are set as properties
+ * (so `token` never becomes an attribute) and the element's events map to typed `onX` props.
+ *
+ * ```tsx
+ * import { GreenQrScan } from 'green-qr-scan/react';
+ * <GreenQrScan instanceId="1101000001" token={token} onAccountLinked={(e) => save(e.detail)} />
+ * ```
+ */
+import * as React from 'react';
+import { createComponent, type EventName } from '@lit/react';
+import { GreenQrScan as GreenQrScanElement } from './green-qr-scan.js';
+import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from './events.js';
+import './define.js';
+
+export const GreenQrScan = createComponent({
+  tagName: 'green-qr-scan',
+  elementClass: GreenQrScanElement,
+  react: React,
+  events: {
+    onAccountLinked: 'account-linked' as EventName<AccountLinkedEvent>,
+    onScanFailed: 'scan-failed' as EventName<ScanFailedEvent>,
+    onScanStateChange: 'scan-state-change' as EventName<ScanStateChangeEvent>,
+  },
+  displayName: 'GreenQrScan',
+});
+
+export type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent };
+export type { AccountData, ScanFailure, ScanState, ScanStateChange, FailureReason } from './events.js';
