@@ -13,4 +13,5 @@ await build({ logLevel: 'warn' });
 const bundled = new URL('../dist/green-qr-scan.bundled.js', import.meta.url);
 const { code } = await transform(readFileSync(bundled, 'utf8'), { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' });
 writeFileSync(bundled, code);
+execFileSync(process.execPath, ['scripts/manifest-docs.mjs', '--dist'], { stdio: 'inherit' });
 console.log('built dist/ (ESM + .d.ts) and dist/green-qr-scan.bundled.js');

@@ -69,7 +69,7 @@ const errorText = (error: unknown) => (error instanceof GreenApiError || error i
  * @csspart stage - The square that holds the QR code, the placeholder, the code or the result icon.
  * @csspart qr - The QR code image.
  * @csspart skeleton - The placeholder shown while the QR code is on its way.
- * @csspart countdown - The time left to scan: a ring and the seconds.
+ * @csspart countdown - The time left to scan: a bar and the seconds (`role="timer"`).
  * @csspart status - The headline; a polite live region that announces each state.
  * @csspart instructions - The steps to scan the code (or to enter the phone code).
  * @csspart account - The linked account's name and number.
@@ -117,11 +117,12 @@ export class GreenQrScan extends LitElement {
   token = '';
 
   /**
-   * The instance's API host: `https://host`, `host`, or `wss://host`. Plain `http://`/`ws://`
-   * is accepted only for loopback hosts (local mock servers).
+   * The instance's API host (default `https://api.green-api.com`): `https://host`, `host`, or
+   * `wss://host`, optionally with a path prefix (e.g. a proxy). Plain `http://`/`ws://` is accepted
+   * only for loopback hosts (local mock servers).
    */
   @property({ attribute: 'api-url' })
-  apiUrl = DEFAULT_API_URL;
+  apiUrl: string = DEFAULT_API_URL;
 
   /** How to link: `qr` (scan a QR code, the default) or `phone` (enter a code WhatsApp asks for). */
   @property({ reflect: true })
@@ -277,7 +278,8 @@ export class GreenQrScan extends LitElement {
     // Render first, so a listener that awaits `updateComplete` sees the new view.
     this.requestUpdate();
     const reason = state === 'failed' ? this.failure?.reason : undefined;
-    this.dispatchEvent(new ScanStateChangeEvent(reason ? { state, previous, reason } : { state, previous }));
+    const event = new ScanStateChangeEvent(reason ? { state, previous, reason } : { state, previous });
+    this.dispatchEvent(event);
   }
 
   #fromSession(event: Event): void {
