@@ -1,0 +1,149 @@
+// `npm run pack-check`: the package as a user gets it. Packs it with `npm pack`, checks that the
+// tarball holds only what a user needs, installs it into a scratch project (with React, Vue and
+// Preact for the framework types), imports every runtime entry point in Node (as an SSR build
+// would: nothing may touch `window` or `customElements` at load), and type-checks a file that uses
+// every entry point with `tsc`. Run after `npm run build`.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const scratch = mkdtempSync(join(tmpdir(), 'green-qr-scan-pack-'));
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const failures = [];
+const check = (ok, message) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
+  if (!ok) failures.push(message);
+};
+
+try {
+  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch], root));
+  const files = packed.files.map((f) => f.path);
+  const allowed = /^(dist\/.+\.(js|d\.ts|json)|custom-elements\.json|package\.json|README\.md|CHANGELOG\.md|SECURITY\.md|LICENSE)$/;
+  const extra = files.filter((f) => !allowed.test(f));
+  check(extra.length === 0, `tarball holds only dist/, the manifest and the docs (${files.length} files, ${(packed.size / 1024).toFixed(1)} KiB)${extra.length ? `; unexpected: ${extra.join(', ')}` : ''}`);
+  for (const needed of ['dist/define.js', 'dist/define.d.ts', 'dist/react.js', 'dist/session.js', 'dist/green-qr-scan.bundled.js', 'custom-elements.json', 'dist/vscode.html-custom-data.json', 'dist/web-types.json']) {
+    check(files.includes(needed), `tarball has ${needed}`);
+  }
+  for (const [entry, target] of Object.entries(pkg.exports)) {
+    const paths = typeof target === 'string' ? [target] : Object.values(target);
+    for (const path of paths) check(files.includes(path.replace(/^\.\//, '')), `export ${entry} → ${path} is in the tarball`);
+  }
+
+  const dev = pkg.devDependencies;
+  writeFileSync(
+    join(scratch, 'package.json'),
+    JSON.stringify({
+      name: 'scratch',
+      private: true,
+      type: 'module',
+      dependencies: {
+        'green-qr-scan': `file:./${packed.filename}`,
+        react: dev.react,
+        'react-dom': dev['react-dom'],
+        '@types/react': dev['@types/react'],
+        vue: dev.vue,
+        preact: dev.preact,
+        typescript: dev.typescript,
+      },
+    }),
+  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], scratch);
+  check(true, 'installed the tarball into a scratch project');
+
+  // Node, as an SSR build imports it.
+  writeFileSync(
+    join(scratch, 'ssr.mjs'),
+    `// The framework-free entries load nothing of Lit and touch no DOM global at all.
+for (const entry of ['green-qr-scan/session.js', 'green-qr-scan/locales/en.js', 'green-qr-scan/locales/ru.js']) {
+  const mod = await import(entry);
+  if (typeof window !== 'undefined' || typeof customElements !== 'undefined' || typeof document !== 'undefined') throw new Error(entry + ' touched a DOM global');
+  console.log(entry + ': ' + Object.keys(mod).length + ' exports, no DOM globals');
+}
+// The element entries load Lit, whose Node build installs its own SSR shim of customElements
+// (lit-labs/ssr-dom-shim); our modules add nothing: no window, no document.
+for (const entry of ['green-qr-scan', 'green-qr-scan/green-qr-scan.js', 'green-qr-scan/react']) {
+  const mod = await import(entry);
+  if (typeof window !== 'undefined' || typeof document !== 'undefined') throw new Error(entry + ' created window/document');
+  console.log(entry + ': ' + Object.keys(mod).length + ' exports, no window/document');
+}
+const { ScanSession, parseFrame } = await import('green-qr-scan/session.js');
+if (parseFrame('{"type":"timeout"}').message.type !== 'timeoutExpired') throw new Error('parseFrame');
+const s = new ScanSession({ instanceId: 'x', token: 't' });
+let reason; s.addEventListener('scan-failed', (e) => (reason = e.detail.reason)); s.start();
+if (reason !== 'invalidConfig') throw new Error('session in Node');
+const { GreenQrScan } = await import('green-qr-scan/react');
+if (typeof GreenQrScan !== 'object' && typeof GreenQrScan !== 'function') throw new Error('react wrapper');
+`,
+  );
+  const ssr = run(process.execPath, ['ssr.mjs'], scratch);
+  check(true, `every runtime entry imports in Node (SSR) without touching the DOM:\n     ${ssr.trim().split('\n').join('\n     ')}`);
+
+  // Types, as a TypeScript user sees them.
+  writeFileSync(
+    join(scratch, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', strict: true, noEmit: true, jsx: 'react-jsx', lib: ['ES2022', 'DOM'], skipLibCheck: false, types: [] },
+      files: ['usage.ts', 'usage.tsx', 'usage-vue.ts'],
+    }),
+  );
+  writeFileSync(
+    join(scratch, 'usage.ts'),
+    `import 'green-qr-scan';
+import { GreenQrScan, ScanSession, registerLocale, AccountLinkedEvent, type ScanFailure, type Strings } from 'green-qr-scan/green-qr-scan.js';
+import { parseFrame, resolveConfig } from 'green-qr-scan/session.js';
+import { ru } from 'green-qr-scan/locales/ru.js';
+const el = document.createElement('green-qr-scan');
+const same: GreenQrScan = el;
+el.instanceId = '1101000001';
+el.token = 'secret';
+el.addEventListener('account-linked', (e) => { const wid: string = e.detail.wid; console.log(wid, e instanceof AccountLinkedEvent); });
+el.addEventListener('scan-failed', (e) => { const failure: ScanFailure = e.detail; console.log(failure.reason); });
+document.addEventListener('scan-state-change', (e) => console.log(e.detail.state, e.detail.previous));
+const strings: Partial<Strings> = { retry: ru.retry };
+registerLocale('de', strings);
+new ScanSession({ instanceId: '1', token: 't' }).start();
+console.log(same, parseFrame('{}').ok, resolveConfig({ instanceId: '1', token: 't' }).ok);
+// @ts-expect-error: state is read-only
+el.state = 'qr';
+`,
+  );
+  writeFileSync(
+    join(scratch, 'usage.tsx'),
+    `import type {} from 'green-qr-scan/jsx-react';
+import { GreenQrScan } from 'green-qr-scan/react';
+export const Wrapped = () => <GreenQrScan instanceId="1" token="t" onAccountLinked={(e) => console.log(e.detail.wid)} onScanFailed={(e) => console.log(e.detail.reason)} />;
+export const Bare = () => <green-qr-scan instance-id="1" api-url="https://api.green-api.com" mode="phone" onaccount-linked={(e) => console.log(e.detail.pushname)} />;
+// @ts-expect-error: mode is 'qr' | 'phone'
+export const Wrong = () => <green-qr-scan mode="sms" />;
+`,
+  );
+  writeFileSync(
+    join(scratch, 'usage-vue.ts'),
+    `import type {} from 'green-qr-scan/vue';
+import type { GlobalComponents } from 'vue';
+type Props = InstanceType<GlobalComponents['green-qr-scan']>['$props'];
+const props: Props = { instanceId: '1', mode: 'phone', onAccountLinked: (e) => console.log(e.detail.wid) };
+console.log(props);
+`,
+  );
+  try {
+    run(process.execPath, [join(scratch, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], scratch);
+    check(true, 'tsc type-checks every entry point (element, events, session, locales, React wrapper, JSX, Vue)');
+  } catch (error) {
+    check(false, `tsc type check:\n${error.stdout}${error.stderr}`);
+  }
+} catch (error) {
+  check(false, `${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+if (failures.length) {
+  console.error(`pack-check: ${failures.length} problem(s)`);
+  process.exit(1);
+}
+console.log('pack-check: the packed package works');
