@@ -10,6 +10,10 @@ import { mockPlugin } from './test/helpers/mock-plugin.mjs';
 import { httpServerPlugin } from './test/helpers/http-server-plugin.mjs';
 import { wsServerPlugin } from './test/helpers/ws-server-plugin.mjs';
 
+/** The strict policy of the hardening issue; test/csp/page.html is served with it (test/csp.test.ts). */
+export const STRICT_CSP =
+  "default-src 'none'; script-src 'self'; connect-src ws://127.0.0.1:*; img-src data:; style-src 'self'; require-trusted-types-for 'script'";
+
 const concurrency = Number(process.env.WTR_CONCURRENCY) || Math.min(2, Math.max(1, os.cpus().length));
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
@@ -22,6 +26,12 @@ export default {
   browserStartTimeout: 60_000,
   testsStartTimeout: 60_000,
   testsFinishTimeout: 120_000,
+  middleware: [
+    (context, next) => {
+      if (context.path.startsWith('/test/csp/')) context.set('Content-Security-Policy', STRICT_CSP);
+      return next();
+    },
+  ],
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
     wsServerPlugin(),

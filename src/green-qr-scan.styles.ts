@@ -134,22 +134,20 @@ export const styles = css`
     font-variant-numeric: tabular-nums;
     color: var(--_muted);
   }
-  .countdown .track {
+  /* SVG geometry, not an inline style: a strict CSP (style-src without 'unsafe-inline') allows it. */
+  .countdown .bar {
     flex: 1;
     height: 6px;
-    border-radius: 3px;
-    background: var(--_border);
-    overflow: hidden;
+  }
+  .countdown .track {
+    fill: var(--_border);
   }
   .countdown .left {
-    display: block;
-    height: 100%;
-    border-radius: inherit;
-    background: var(--_accent);
+    fill: var(--_accent);
     transition: width 1s linear;
   }
   .countdown.low .left {
-    background: var(--_danger);
+    fill: var(--_danger);
   }
   @media (prefers-reduced-motion: reduce) {
     .skeleton {

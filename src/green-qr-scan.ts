@@ -2,7 +2,6 @@ import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { Task, TaskStatus } from '@lit/task';
 import { ClockController } from './clock-controller.js';
 import { DEFAULT_API_URL, resolveConfig, type ConfigField } from './config.js';
@@ -380,7 +379,10 @@ export class GreenQrScan extends LitElement {
     const milestone = ANNOUNCE_AT.find((n) => left <= n && left > n - 1.5);
     if (milestone !== undefined) this.#announced = format(t.countdownAnnounce, { n: milestone });
     return html`<div part="countdown" class="countdown ${left <= 10 ? 'low' : ''}" role="timer" aria-label=${format(t.countdownLabel, { n: left })}>
-      <span class="track" aria-hidden="true"><span class="left" style=${styleMap({ width: `${(100 * left) / total}%` })}></span></span>
+      <svg class="bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
+        <rect class="track" width="100" height="6" rx="3"></rect>
+        <rect class="left" width=${(100 * left) / total} height="6" rx="3"></rect>
+      </svg>
       <span aria-hidden="true">${format(t.countdownShort, { n: left })}</span>
     </div>`;
   }
