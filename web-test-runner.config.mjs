@@ -37,6 +37,7 @@ export default {
     wsServerPlugin(),
     httpServerPlugin(),
     mockPlugin(),
+    (await import('./test/helpers/proxy-plugin.mjs')).proxyPlugin(),
   ],
   browsers: [
     chromeLauncher({

@@ -87,6 +87,8 @@ export function qrImageFromPayload(payload: unknown): string | undefined {
   if (data.length < 12 || data.length > MAX_IMAGE_LENGTH || data.length % 4 === 1 || !BASE64.test(data)) {
     return undefined;
   }
+  // Padding is only valid on a whole number of 4-character groups; browsers refuse anything else.
+  if (data.endsWith('=') && data.length % 4 !== 0) return undefined;
   // PNG starts 89 50 4E 47 0D 0A 1A 0A (base64 "iVBORw0KGgo"), JPEG FF D8 FF (base64 "/9j/").
   if (data.startsWith('iVBORw0KGgo')) return `data:image/png;base64,${data}`;
   if (data.startsWith('/9j/')) return `data:image/jpeg;base64,${data}`;

@@ -93,6 +93,7 @@ export class ScanController implements ReactiveController {
   hostUpdate(): void {
     if (!this.#startPending) return;
     this.#startPending = false;
+    const previous = this.session?.closed;
     this.#detach();
     const config = this.#options.config();
     // A host with no credentials at all waits for them instead of failing.
@@ -105,7 +106,8 @@ export class ScanController implements ReactiveController {
     session.addEventListener('change', this.#onChange);
     for (const type of FORWARDED) session.addEventListener(type, this.#forward);
     this.session = session;
-    session.start();
+    // One scanqrcode session per instance: the new socket opens once the old one has closed.
+    session.start(previous);
   }
 
   #suspend(reason: SuspendReason): void {

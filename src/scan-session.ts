@@ -54,6 +54,19 @@ export interface ScanSessionOptions {
   statePollIntervalMs?: number;
 }
 
+/** Closes a socket the session no longer wants, and drops its handlers. */
+function release(socket: WebSocket): void {
+  socket.onmessage = socket.onclose = null;
+  if (socket.readyState === 0) {
+    // Closing a socket that is still connecting makes the browser log its URL, token included:
+    // close it the moment it opens instead.
+    socket.onopen = () => socket.close(1000);
+  } else if (socket.readyState === 1) {
+    socket.onopen = null;
+    socket.close(1000);
+  }
+}
+
 /** Default messages, used when the server sends no text. Views show their own localised text. */
 const DEFAULT_MESSAGES: Record<Exclude<FailureReason, 'invalidConfig'>, string> = {
   alreadyLogged: 'instance account already authorized',
@@ -103,6 +116,7 @@ export class ScanSession extends EventTarget {
   #retries = 0;
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #transport: ScanTransport = 'websocket';
+  #closed: Promise<void> = Promise.resolve();
   /** In-flight HTTP requests, aborted when the session stops. */
   #requests = new Set<AbortController>();
   /** A QR code was shown in this session. */
@@ -133,7 +147,13 @@ export class ScanSession extends EventTarget {
   }
 
   /** Starts the session (or starts it over). Invalid configuration fails with `invalidConfig` without any connection attempt. */
-  start(): void {
+  /**
+   * Starts the session (or starts it over). Invalid configuration fails with `invalidConfig` without
+   * any connection attempt. With `after`, the session shows `connecting` but opens its socket only
+   * once `after` settles (at most 1 s): pass the previous session's `closed` so that one instance
+   * never has two scanqrcode sockets at once.
+   */
+  start(after?: Promise<unknown>): void {
     this.#stop();
     this.qrImage = undefined;
     this.account = undefined;
@@ -156,8 +176,24 @@ export class ScanSession extends EventTarget {
     this.expiresAt = Date.now() + scanWindowMs;
     // The server ends the window itself; this guard covers a server that never does.
     this.#later(scanWindowMs + graceMs, () => this.#fail('timeoutExpired', DEFAULT_MESSAGES.timeoutExpired));
-    if (this.#transport === 'http') this.#startPolling();
-    else this.#connect();
+    const begin = () => (this.#transport === 'http' ? this.#startPolling() : this.#connect());
+    if (!after) {
+      begin();
+      return;
+    }
+    this.#setState('connecting');
+    const generation = this.#generation;
+    const waited = Promise.race([after, new Promise((resolve) => setTimeout(resolve, 1_000))]).then(() => undefined);
+    // Until this session has a socket of its own, its `closed` is the one it waits for.
+    this.#closed = waited;
+    void waited.then(() => {
+      if (generation === this.#generation) begin();
+    });
+  }
+
+  /** Settles once the session's last socket is closed (at once when it has none). */
+  get closed(): Promise<void> {
+    return this.#closed;
   }
 
   /** Closes the socket (or stops polling) and every timer, without firing `account-linked` or `scan-failed`. */
@@ -174,16 +210,7 @@ export class ScanSession extends EventTarget {
     this.#requests.clear();
     const socket = this.#socket;
     this.#socket = undefined;
-    if (!socket) return;
-    socket.onmessage = socket.onclose = null;
-    if (socket.readyState === 0) {
-      // Closing a socket that is still connecting makes the browser log its URL, token included:
-      // close it the moment it opens instead.
-      socket.onopen = () => socket.close(1000);
-    } else if (socket.readyState === 1) {
-      socket.onopen = null;
-      socket.close(1000);
-    }
+    if (socket) release(socket);
   }
 
   #later(ms: number, run: () => void): void {
@@ -214,6 +241,7 @@ export class ScanSession extends EventTarget {
       return;
     }
     this.#socket = socket;
+    this.#closed = new Promise((resolve) => socket.addEventListener('close', () => resolve(), { once: true }));
     const current = () => generation === this.#generation;
     let opened = false;
     this.#later(this.#options.connectTimeoutMs, () => {
@@ -268,11 +296,10 @@ export class ScanSession extends EventTarget {
     const socket = this.#socket;
     this.#socket = undefined;
     this.#generation++;
-    try {
-      socket?.close();
-    } catch {
-      /* never opened */
-    }
+    // A socket still connecting here timed out: abort it (the browser logs its address then, but a
+    // hung handshake must not linger).
+    if (socket?.readyState === 0) socket.close();
+    else if (socket) release(socket);
     const { backoffMs, maxConnectAttempts } = this.#options;
     const origin = this.#endpoints?.origin ?? 'GREEN-API';
     // Two failures in a row without ever opening: websockets are probably blocked on the way.
