@@ -1,13 +1,27 @@
 /**
- * Re-renders its host once a second while `active()` says so (for the countdown), and never runs
- * while the host is disconnected: no timer outlives the element.
+ * Re-renders its host once a second while `active()` says so (for the countdowns). All hosts share
+ * one interval, so a page of many widgets ticks once, and nothing runs while no host needs it or
+ * after a host leaves the DOM: no timer outlives the elements.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+const ticking = new Set<ReactiveControllerHost>();
+let interval: ReturnType<typeof setInterval> | undefined;
+
+function watch(host: ReactiveControllerHost, on: boolean): void {
+  if (on) ticking.add(host);
+  else ticking.delete(host);
+  if (ticking.size && interval === undefined) {
+    interval = setInterval(() => ticking.forEach((h) => h.requestUpdate()), 1000);
+  } else if (!ticking.size && interval !== undefined) {
+    clearInterval(interval);
+    interval = undefined;
+  }
+}
 
 export class ClockController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #active: () => boolean;
-  #timer: ReturnType<typeof setInterval> | undefined;
   #connected = false;
 
   constructor(host: ReactiveControllerHost, active: () => boolean) {
@@ -27,19 +41,10 @@ export class ClockController implements ReactiveController {
 
   hostDisconnected(): void {
     this.#connected = false;
-    this.#stop();
+    watch(this.#host, false);
   }
 
   hostUpdated(): void {
-    if (this.#connected && this.#active()) {
-      this.#timer ??= setInterval(() => this.#host.requestUpdate(), 1000);
-    } else {
-      this.#stop();
-    }
-  }
-
-  #stop(): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
+    watch(this.#host, this.#connected && this.#active());
   }
 }

@@ -1,7 +1,20 @@
 import { css } from 'lit';
 
+/** The dark scheme only swaps the fallbacks of the private properties. */
+const dark = css`
+  --_accent: var(--green-qr-scan-accent, #5fd68f);
+  --_on-accent: var(--green-qr-scan-accent-contrast, #06210f);
+  --_fg: var(--green-qr-scan-color, #e8eeea);
+  --_muted: var(--green-qr-scan-muted-color, #a9b5ae);
+  --_bg: var(--green-qr-scan-background, #16201b);
+  --_border: var(--green-qr-scan-border-color, #2f3b35);
+  --_danger: var(--green-qr-scan-danger-color, #ffb4ab);
+  --_skeleton: #26312b;
+  color-scheme: dark;
+`;
+
 // Public custom properties are read once into private ones (`--_x`), so a theme set on any
-// ancestor applies and the fallbacks live in one place. The dark scheme only swaps the fallbacks.
+// ancestor applies and the fallbacks live in one place.
 export const styles = css`
   :host {
     --_size: var(--green-qr-scan-size, 264px);
@@ -22,27 +35,11 @@ export const styles = css`
     color-scheme: light;
   }
   :host([theme='dark']) {
-    --_accent: var(--green-qr-scan-accent, #5fd68f);
-    --_on-accent: var(--green-qr-scan-accent-contrast, #06210f);
-    --_fg: var(--green-qr-scan-color, #e8eeea);
-    --_muted: var(--green-qr-scan-muted-color, #a9b5ae);
-    --_bg: var(--green-qr-scan-background, #16201b);
-    --_border: var(--green-qr-scan-border-color, #2f3b35);
-    --_danger: var(--green-qr-scan-danger-color, #ffb4ab);
-    --_skeleton: #26312b;
-    color-scheme: dark;
+    ${dark}
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --_accent: var(--green-qr-scan-accent, #5fd68f);
-      --_on-accent: var(--green-qr-scan-accent-contrast, #06210f);
-      --_fg: var(--green-qr-scan-color, #e8eeea);
-      --_muted: var(--green-qr-scan-muted-color, #a9b5ae);
-      --_bg: var(--green-qr-scan-background, #16201b);
-      --_border: var(--green-qr-scan-border-color, #2f3b35);
-      --_danger: var(--green-qr-scan-danger-color, #ffb4ab);
-      --_skeleton: #26312b;
-      color-scheme: dark;
+      ${dark}
     }
   }
   :host([hidden]) {
@@ -101,16 +98,25 @@ export const styles = css`
   ::slotted([slot='header']) {
     order: -2;
   }
+  /* The shimmer moves a pseudo-element with a transform: composited, no repaint per frame. */
   .skeleton {
+    position: relative;
     width: 86%;
     height: 86%;
     border-radius: 6px;
-    background: linear-gradient(100deg, transparent 40%, rgb(255 255 255 / 0.35) 50%, transparent 60%) 0 0 / 300% 100%;
+    overflow: hidden;
+  }
+  .skeleton::after {
+    content: '';
+    position: absolute;
+    inset: 0;
+    background: linear-gradient(100deg, transparent 30%, rgb(255 255 255 / 0.35) 50%, transparent 70%);
+    transform: translateX(-100%);
     animation: shimmer 1.4s linear infinite;
   }
   @keyframes shimmer {
     to {
-      background-position: -150% 0;
+      transform: translateX(100%);
     }
   }
   .icon {
@@ -134,23 +140,26 @@ export const styles = css`
     font-variant-numeric: tabular-nums;
     color: var(--_muted);
   }
-  /* SVG geometry, not an inline style: a strict CSP (style-src without 'unsafe-inline') allows it. */
   .countdown .bar {
     flex: 1;
     height: 6px;
+    border-radius: 3px;
+    background: var(--_border);
+    overflow: hidden;
   }
-  .countdown .track {
-    fill: var(--_border);
-  }
+  /* Scaled (compositor only, no layout per frame); the scale is set through CSSOM, not a style attribute. */
   .countdown .left {
-    fill: var(--_accent);
-    transition: width 1s linear;
+    display: block;
+    height: 100%;
+    background: var(--_accent);
+    transform-origin: left;
+    transition: transform 1s linear;
   }
   .countdown.low .left {
-    fill: var(--_danger);
+    background: var(--_danger);
   }
   @media (prefers-reduced-motion: reduce) {
-    .skeleton {
+    .skeleton::after {
       animation: none;
     }
     .countdown .left {

@@ -268,6 +268,15 @@ export class GreenQrScan extends LitElement {
     super.update(changed);
   }
 
+  /** How much of the window is left, for the countdown bar (set through CSSOM in `updated`). */
+  #countdownRatio = 1;
+
+  protected override updated(): void {
+    // CSSOM, not a style attribute: allowed under a strict CSP, and a transform animates without layout.
+    const bar = this.renderRoot.querySelector<HTMLElement>('.countdown .left');
+    if (bar) bar.style.transform = `scaleX(${this.#countdownRatio})`;
+  }
+
   /** Fires `scan-state-change` when the element's state differs from the last one announced. */
   #emitState(): void {
     const state = this.isConnected ? this.state : 'idle';
@@ -378,11 +387,9 @@ export class GreenQrScan extends LitElement {
     const left = Math.max(0, Math.min(total, Math.ceil((expiresAt - this.#clock.now) / 1000)));
     const milestone = ANNOUNCE_AT.find((n) => left <= n && left > n - 1.5);
     if (milestone !== undefined) this.#announced = format(t.countdownAnnounce, { n: milestone });
+    this.#countdownRatio = left / total;
     return html`<div part="countdown" class="countdown ${left <= 10 ? 'low' : ''}" role="timer" aria-label=${format(t.countdownLabel, { n: left })}>
-      <svg class="bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
-        <rect class="track" width="100" height="6" rx="3"></rect>
-        <rect class="left" width=${(100 * left) / total} height="6" rx="3"></rect>
-      </svg>
+      <span class="bar" aria-hidden="true"><span class="left"></span></span>
       <span aria-hidden="true">${format(t.countdownShort, { n: left })}</span>
     </div>`;
   }

@@ -183,7 +183,10 @@ export class ScanSession extends EventTarget {
     }
     this.#setState('connecting');
     const generation = this.#generation;
-    const waited = Promise.race([after, new Promise((resolve) => setTimeout(resolve, 1_000))]).then(() => undefined);
+    let cancelWait = () => {};
+    const waited = Promise.race([after, new Promise((resolve) => (cancelWait = this.#later(1_000, () => resolve(undefined))))]).then(
+      () => cancelWait(),
+    );
     // Until this session has a socket of its own, its `closed` is the one it waits for.
     this.#closed = waited;
     void waited.then(() => {
@@ -213,12 +216,17 @@ export class ScanSession extends EventTarget {
     if (socket) release(socket);
   }
 
-  #later(ms: number, run: () => void): void {
+  /** A timer that `#stop()` clears; call the returned function to clear it sooner. */
+  #later(ms: number, run: () => void): () => void {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       run();
     }, ms);
     this.#timers.add(timer);
+    return () => {
+      clearTimeout(timer);
+      this.#timers.delete(timer);
+    };
   }
 
   #connect(): void {
@@ -243,13 +251,12 @@ export class ScanSession extends EventTarget {
     this.#socket = socket;
     this.#closed = new Promise((resolve) => socket.addEventListener('close', () => resolve(), { once: true }));
     const current = () => generation === this.#generation;
-    let opened = false;
-    this.#later(this.#options.connectTimeoutMs, () => {
-      if (current() && !opened) this.#dropped();
+    const cancelTimeout = this.#later(this.#options.connectTimeoutMs, () => {
+      if (current()) this.#dropped();
     });
     socket.onopen = () => {
       if (!current()) return;
-      opened = true;
+      cancelTimeout();
       this.#everOpened = true;
     };
     socket.onmessage = (event: MessageEvent) => {

@@ -302,19 +302,21 @@ describe('theming', () => {
   });
 
   describe('motion and layout', () => {
-    it('countdown bar animates its width (1s) and the skeleton shimmers without reduced motion', async () => {
+    it('countdown bar animates its scale (1s) and the skeleton shimmers without reduced motion', async () => {
       const el = await connected();
-      expect(css(part(el, 'skeleton')!).animationName).to.equal('shimmer');
+      expect(getComputedStyle(part(el, 'skeleton')!, '::after').animationName).to.equal('shimmer');
       server.send({ type: 'qrCode', message: png });
       await settle(el, 'qr');
-      const left = part(el, 'countdown')!.querySelector('.left')!;
+      const left = part(el, 'countdown')!.querySelector<HTMLElement>('.left')!;
       expect(css(left).transitionDuration).to.equal('1s');
+      expect(css(left).transitionProperty).to.equal('transform');
+      expect(left.style.transform).to.match(/^scaleX\((0\.9\d*|1)\)$/);
     });
 
     it('prefers-reduced-motion: reduce → no countdown transition, no skeleton animation', async () => {
       await emulateMedia({ reducedMotion: 'reduce' });
       const el = await connected();
-      expect(css(part(el, 'skeleton')!).animationName).to.equal('none');
+      expect(getComputedStyle(part(el, 'skeleton')!, '::after').animationName).to.equal('none');
       server.send({ type: 'qrCode', message: png });
       await settle(el, 'qr');
       const left = part(el, 'countdown')!.querySelector('.left')!;
