@@ -19,13 +19,21 @@ const locales = new Map<string, Partial<Strings>>([
 export function registerLocale(lang: string, strings: Partial<Strings>): void {
   const key = lang.toLowerCase();
   locales.set(key, { ...locales.get(key), ...strings });
+  merged.clear();
 }
+
+/** Merged tables by language tag: every render asks, and a page may hold hundreds of elements. */
+const merged = new Map<string, Strings>();
 
 /** The strings for a language tag (English for unknown tags and missing keys). */
 export function stringsFor(lang: string | undefined, overrides?: Partial<Strings>): Strings {
   const tag = (lang || 'en').toLowerCase();
-  const base = tag.split('-')[0];
-  return { ...en, ...locales.get(base), ...locales.get(tag), ...overrides };
+  let strings = merged.get(tag);
+  if (!strings) {
+    strings = { ...en, ...locales.get(tag.split('-')[0]), ...locales.get(tag) };
+    merged.set(tag, strings);
+  }
+  return overrides ? { ...strings, ...overrides } : strings;
 }
 
 /** Fills `{name}` placeholders. */
