@@ -5,7 +5,7 @@
  * anything unscripted gets 404. Servers still running when a test file ends are stopped by a root
  * `after` hook.
  */
-import { executeServerCommand } from '@web/test-runner-commands';
+import { command } from './command.js';
 
 /** One scripted response. The last one of a route repeats. */
 export interface HttpResponseScript {
@@ -54,15 +54,6 @@ export interface HttpServer {
   stop(): Promise<void>;
 }
 
-type Reply = { error?: string } | null | undefined;
-
-async function command<T>(name: string, payload: object): Promise<T> {
-  const result = await executeServerCommand<T & Reply, object>(name, payload);
-  if (result && typeof result === 'object' && !Array.isArray(result) && typeof (result as Reply)!.error === 'string') {
-    throw new Error(`${name}: ${(result as { error: string }).error}`);
-  }
-  return result;
-}
 
 if (typeof after === 'function') {
   after(() => command('http-stop-all', {}));

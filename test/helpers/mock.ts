@@ -6,7 +6,7 @@
  * Mocks still running when a test file ends are stopped by a root `after` hook (and all of them
  * when the runner stops).
  */
-import { executeServerCommand } from '@web/test-runner-commands';
+import { command as run } from './command.js';
 
 /** `startMockServer` options (see mock/server.mjs); `port`/`host`/`log` are fixed by the plugin. */
 export interface MockOptions {
@@ -80,16 +80,7 @@ export interface DecodedQr {
   height: number;
 }
 
-type Reply = { error?: string } | null | undefined;
-
-async function command<T>(name: string, payload: object): Promise<T> {
-  const result = await executeServerCommand<T & Reply, object>(name, payload);
-  if (result === undefined || result === null) throw new Error(`${name}: no plugin answered`);
-  if (typeof result === 'object' && !Array.isArray(result) && typeof (result as Reply)!.error === 'string') {
-    throw new Error(`${name}: ${(result as { error: string }).error}`);
-  }
-  return result;
-}
+const command = <T>(name: string, payload: object) => run<T>(name, payload, { required: true });
 
 // Root `after` hook, registered while the test file's module graph loads (before mocha runs).
 if (typeof after === 'function') {
@@ -98,7 +89,7 @@ if (typeof after === 'function') {
 
 async function request<T>(url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, { cache: 'no-store', ...init });
-  const body = (await res.json()) as T & Reply;
+  const body = (await res.json()) as T & { error?: string };
   if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: HTTP ${res.status} ${body?.error ?? ''}`.trim());
   return body;
 }

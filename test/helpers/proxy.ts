@@ -5,7 +5,7 @@
  * real token without ever learning it. Chains still running when a test file ends are stopped by a
  * root `after` hook (and all of them when the runner stops).
  */
-import { executeServerCommand } from '@web/test-runner-commands';
+import { command as run } from './command.js';
 
 export interface ProxyStartOptions {
   /** Session token → the instance id it may use. Any other token is refused (401). */
@@ -48,16 +48,7 @@ export interface SocketProbe {
   closeCode?: number;
 }
 
-type Reply = { error?: string } | null | undefined;
-
-async function command<T>(name: string, payload: object): Promise<T> {
-  const result = await executeServerCommand<T & Reply, object>(name, payload);
-  if (result === undefined || result === null) throw new Error(`${name}: no plugin answered`);
-  if (typeof result === 'object' && !Array.isArray(result) && typeof (result as Reply)!.error === 'string') {
-    throw new Error(`${name}: ${(result as { error: string }).error}`);
-  }
-  return result;
-}
+const command = <T>(name: string, payload: object) => run<T>(name, payload, { required: true });
 
 if (typeof after === 'function') {
   after(() => command('proxy-stop-all', {}));

@@ -3,7 +3,7 @@
  * is a real `ws` server on 127.0.0.1 with its own port; servers still running when a test file
  * ends are stopped by a root `after` hook (and all of them when the runner stops).
  */
-import { executeServerCommand } from '@web/test-runner-commands';
+import { command } from './command.js';
 
 export interface WsStartOptions {
   /** Answer every upgrade request with HTTP 403 (the client sees a failed handshake). */
@@ -67,15 +67,6 @@ export interface WsServer {
   stop(): Promise<void>;
 }
 
-type Reply = { error?: string } | null | undefined;
-
-async function command<T>(name: string, payload: object): Promise<T> {
-  const result = await executeServerCommand<T & Reply, object>(name, payload);
-  if (result && typeof result === 'object' && !Array.isArray(result) && typeof (result as Reply)!.error === 'string') {
-    throw new Error(`${name}: ${(result as { error: string }).error}`);
-  }
-  return result;
-}
 
 // Root `after` hook, registered while the test file's module graph loads (before mocha runs).
 if (typeof after === 'function') {
