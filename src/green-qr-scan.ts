@@ -478,6 +478,7 @@ export class GreenQrScan extends LitElement {
 
   #submitPhone = (event: SubmitEvent) => {
     event.preventDefault();
+    this.copied = false;
     this.#phone.submit(this.phoneInput);
   };
 

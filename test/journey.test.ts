@@ -164,6 +164,26 @@ describe('link with a phone number', () => {
     expect((await http.requests({ path: statePath })).length).to.equal(polls);
   });
 
+  it('the copy button copies the code without its dash and says so', async () => {
+    await http.script('POST', codePath, [{ body: { status: true, code: 'QRST5678' } }]);
+    await http.script('GET', statePath, [{ body: { stateInstance: 'notAuthorized' } }]);
+    const el = await phoneElement();
+    await typePhone(el, '79001234567');
+    await waitUntil(() => part(el, 'copy-button'));
+    const copied: string[] = [];
+    const original = Object.getOwnPropertyDescriptor(Navigator.prototype, 'clipboard');
+    // The system clipboard needs a permission headless Chromium does not grant: record the call.
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (text: string) => void copied.push(text) } });
+    try {
+      part(el, 'copy-button')!.click();
+      await waitUntil(() => part(el, 'copy-button')!.textContent!.trim() === 'Copied');
+      expect(copied).to.deep.equal(['QRST5678']);
+    } finally {
+      delete (navigator as unknown as Record<string, unknown>).clipboard;
+      if (original) expect(navigator.clipboard).to.exist;
+    }
+  });
+
   it('says when GREEN-API issues no code, and lets the person try again', async () => {
     await http.script('POST', codePath, [{ body: { status: false } }]);
     const el = await phoneElement();
