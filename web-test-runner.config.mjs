@@ -9,6 +9,7 @@ import { countReporter } from './scripts/count-reporter.mjs';
 import { mockPlugin } from './test/helpers/mock-plugin.mjs';
 import { httpServerPlugin } from './test/helpers/http-server-plugin.mjs';
 import { wsServerPlugin } from './test/helpers/ws-server-plugin.mjs';
+import { chromiumLaunch } from './scripts/chromium.mjs';
 
 /** The strict policy of the hardening issue; test/csp/page.html is served with it (test/csp.test.ts). */
 export const STRICT_CSP =
@@ -44,23 +45,14 @@ export default {
       // One window per test page: in a shared window only the front tab is visible, and hidden
       // pages never run requestAnimationFrame or finish img.decode() (tests would hang).
       createPage: ({ context }) => context.newPage({ type: 'window' }),
-      launchOptions: {
-        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-          '--disable-dev-shm-usage',
-          // With concurrency > 1 the test pages share one window; keep background pages at full
-          // speed (timers, image decoding, rendering).
-          '--disable-background-timer-throttling',
-          '--disable-renderer-backgrounding',
-          '--disable-backgrounding-occluded-windows',
-        ],
-      },
+      launchOptions: chromiumLaunch([
+        '--disable-dev-shm-usage',
+        // With concurrency > 1 the test pages share one window; keep background pages at full
+        // speed (timers, image decoding, rendering).
+        '--disable-background-timer-throttling',
+        '--disable-renderer-backgrounding',
+        '--disable-backgrounding-occluded-windows',
+      ]),
     }),
   ],
   testFramework: {

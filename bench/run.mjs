@@ -13,6 +13,7 @@ import { build, transform } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { qrFrames } from './qr-frames.mjs';
 import { startBenchServer } from './server.mjs';
+import { chromiumLaunch } from '../scripts/chromium.mjs';
 
 const startedAt = Date.now();
 const loadAtStart = os.loadavg();
@@ -583,19 +584,7 @@ const sizeRows = await sizes();
 log('QR code frames');
 const nextQr = await qrFrames();
 const server = await startBenchServer({ files, nextQr });
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--js-flags=--expose-gc',
-    '--enable-precise-memory-info',
-  ],
-});
+const browser = await puppeteer.launch(chromiumLaunch(['--js-flags=--expose-gc', '--enable-precise-memory-info']));
 const chromium = await browser.version();
 let frames, startup, many, leaks;
 try {

@@ -2,8 +2,8 @@
 // Installs it with apt-get when it is missing and we are root; otherwise says what to do.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { chromiumPath as path } from './chromium.mjs';
 
-const path = process.env.CHROME_PATH || '/usr/bin/chromium';
 if (!existsSync(path)) {
   if (process.getuid?.() === 0) {
     console.log(`${path} is missing: installing Debian's chromium…`);

@@ -17,6 +17,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { startMockServer } from '../mock/server.mjs';
+import { chromiumLaunch } from './chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const examplesDir = join(root, 'examples');
@@ -247,11 +248,7 @@ const servable = examples.filter((e) => ready.get(e));
 if (servable.length) {
   debug('mock + browser');
   const mock = await startMockServer({ qrIntervalMs: 60_000 });
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const browser = await puppeteer.launch(chromiumLaunch());
   try {
     for (const example of servable) {
       const server = await serve(normalize(join(examplesDir, example.name, example.serveDir)));

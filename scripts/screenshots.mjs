@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
 import { startMockServer } from '../mock/server.mjs';
+import { chromiumLaunch } from './chromium.mjs';
 
 const root = new URL('..', import.meta.url);
 const out = new URL('docs/screenshots/', root);
@@ -29,11 +30,7 @@ const server = createServer((req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${server.address().port}/`;
 
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-});
+const browser = await puppeteer.launch(chromiumLaunch());
 const control = (id, action) => fetch(`${mock.url}/mock/${id}/${action}`, { method: 'POST' });
 
 async function shot(name, params, prepare) {

@@ -13,7 +13,7 @@ import {
   type ScanFailure,
   type ScanState,
 } from './events.js';
-import { GreenApiError, logout } from './green-api-http.js';
+import { logout } from './green-api-http.js';
 import { format, langOf, stringsFor, type Strings } from './localize.js';
 import { CodeRefusedError, PhoneLinkController, type PhoneLinkOptions } from './phone-link-controller.js';
 import { ScanController } from './scan-controller.js';
@@ -43,8 +43,8 @@ const phoneNumber = (wid: string) => {
   return /^\d{5,15}$/.test(user) ? `+${user}` : wid;
 };
 
-/** Safe text for an error thrown by a task (never the token: our errors are built without it). */
-const errorText = (error: unknown) => (error instanceof GreenApiError || error instanceof Error ? error.message : '');
+/** Safe text for an error thrown by a task (never the token: our errors, GreenApiError included, are built without it). */
+const errorText = (error: unknown) => (error instanceof Error ? error.message : '');
 
 /**
  * Links a WhatsApp account to a GREEN-API instance: opens GREEN-API's `scanqrcode` websocket (or

@@ -10,8 +10,8 @@ import type { GreenQrScan } from '../src/green-qr-scan.js';
 import { en } from '../src/locales/en.js';
 import { startMock, type Mock } from './helpers/mock.js';
 import { INSTANCE_ID, TOKEN, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';
+import { part, settle, submitPhone } from './helpers/element.js';
 
-const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const fast = { backoffMs: [50], maxConnectAttempts: 2, connectTimeoutMs: 2000 };
 const MOCK_TOKEN = 'a11y-token-0123456789abcdef';
 const run = String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
@@ -40,20 +40,6 @@ function mount(o: MountOptions) {
     .token=${o.token ?? TOKEN}
     .sessionOptions=${o.sessionOptions ?? {}}
   ></green-qr-scan>`);
-}
-
-async function settle(el: GreenQrScan, state: string) {
-  await waitUntil(() => el.state === state, `never reached ${state} (is ${el.state})`, { timeout: 5000 });
-  await el.updateComplete;
-}
-
-async function submitNumber(el: GreenQrScan, value: string) {
-  const input = part(el, 'phone-input') as HTMLInputElement;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-  await el.updateComplete;
-  (part(el, 'phone-form') as HTMLFormElement).requestSubmit();
-  await el.updateComplete;
 }
 
 /** Puts the sequential focus navigation starting point at the top of the document. */
@@ -150,7 +136,7 @@ describe('accessibility', () => {
       'phone form with an invalid number',
       async (theme) => {
         const el = await mount({ theme, mode: 'phone' });
-        await submitNumber(el, '12');
+        await submitPhone(el, '12');
         expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.equal(en.phoneInvalid);
         return el;
       },
@@ -160,7 +146,7 @@ describe('accessibility', () => {
       async (theme) => {
         mock = await startMock({ authCodeLinkMs: 60_000 });
         const el = await mount({ theme, mode: 'phone', apiUrl: mock.url, instanceId: newId(), token: MOCK_TOKEN });
-        await submitNumber(el, '79001234567');
+        await submitPhone(el, '79001234567');
         await settle(el, 'code');
         expect(part(el, 'code')!.textContent).to.match(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
         return el;

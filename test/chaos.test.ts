@@ -8,9 +8,8 @@ import type { AccountData, AccountLinkedEvent, ScanFailedEvent, ScanFailure, Sca
 import { stringsFor } from '../src/localize.js';
 import type { ScanSessionOptions } from '../src/scan-session.js';
 import { INSTANCE_ID, TOKEN, pngBase64, startWsServer, type WsConnection, type WsServer } from './helpers/ws-server.js';
+import { part, sleep } from './helpers/element.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const part = (el: GreenQrScan, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const qrSrc = (el: GreenQrScan) => part(el, 'qr')?.getAttribute('src') ?? null;
 const openCount = (connections: WsConnection[]) => connections.filter((c) => c.open).length;
 

@@ -3,9 +3,8 @@ import '../src/define.js';
 import type { GreenQrScan } from '../src/green-qr-scan.js';
 import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../src/events.js';
 import { INSTANCE_ID, TOKEN, jpegBase64, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';
+import { part, sleep } from './helpers/element.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const part = (el: GreenQrScan, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const text = (el: GreenQrScan) => (el.shadowRoot!.textContent ?? '').replace(/\s+/g, ' ').trim();
 
 /** Fast timings so reconnection and the scan-window guard run in milliseconds, not minutes. */

@@ -3,8 +3,8 @@ import { ScanSession, type ScanSessionOptions } from '../src/scan-session.js';
 import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../src/events.js';
 import { startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { INSTANCE_ID, TOKEN, pngBase64 } from './helpers/ws-server.js';
+import { sleep } from './helpers/element.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('ScanSession over HTTP (QR method polling)', () => {
   let server: HttpServer;

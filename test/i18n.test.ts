@@ -11,9 +11,8 @@ import { en } from '../src/locales/en.js';
 import { ru } from '../src/locales/ru.js';
 import { startMock, type Mock } from './helpers/mock.js';
 import { INSTANCE_ID, TOKEN, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';
+import { part, settle, statusText, submitPhone } from './helpers/element.js';
 
-const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
-const statusText = (el: GreenQrScan) => part(el, 'status')!.textContent!.trim();
 const partText = (el: GreenQrScan, name: string) => part(el, name)!.textContent!.replace(/\s+/g, ' ').trim();
 const fast = { backoffMs: [50], maxConnectAttempts: 2, connectTimeoutMs: 2000 };
 const MOCK_TOKEN = 'i18n-token-0123456789abcdef';
@@ -45,20 +44,6 @@ function mount(o: MountOptions) {
     .strings=${o.strings}
     .sessionOptions=${o.sessionOptions ?? {}}
   ></green-qr-scan>`);
-}
-
-async function settle(el: GreenQrScan, state: string) {
-  await waitUntil(() => el.state === state, `never reached ${state} (is ${el.state})`, { timeout: 5000 });
-  await el.updateComplete;
-}
-
-async function typeNumber(el: GreenQrScan, value: string) {
-  const input = part(el, 'phone-input') as HTMLInputElement;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-  await el.updateComplete;
-  (part(el, 'phone-form') as HTMLFormElement).requestSubmit();
-  await el.updateComplete;
 }
 
 describe('i18n', () => {
@@ -117,7 +102,7 @@ describe('i18n', () => {
     expect(el.shadowRoot!.querySelector('label')!.textContent!.trim()).to.equal(ru.phoneLabel);
     expect(partText(el, 'phone-submit')).to.equal(ru.phoneSubmit);
     expect(partText(el, 'mode-switch')).to.equal(ru.useQr);
-    await typeNumber(el, '12');
+    await submitPhone(el, '12');
     expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent!.trim()).to.equal(ru.phoneInvalid);
   });
 
@@ -332,7 +317,7 @@ describe('i18n', () => {
       const el = await mount({ lang: 'zz', mode: 'phone', apiUrl: server.url });
       await settle(el, 'idle');
       expectOnlyTokens(el, ['⟦phoneTitle⟧', '⟦phoneLabel⟧', '⟦phonePlaceholder⟧', '⟦phoneSubmit⟧', '⟦useQr⟧']);
-      await typeNumber(el, '12');
+      await submitPhone(el, '12');
       expect(el.shadowRoot!.querySelector('[role=alert]')).to.exist;
       expectOnlyTokens(el, ['⟦phoneInvalid⟧']);
     });
@@ -355,7 +340,7 @@ describe('i18n', () => {
           token: MOCK_TOKEN,
           sessionOptions: { codeValidityMs: 400, statePollIntervalMs: 100 },
         });
-        await typeNumber(el, '+7 900 123-45-67');
+        await submitPhone(el, '+7 900 123-45-67');
         expect(el.state).to.equal('connecting');
         expectOnlyTokens(el, ['⟦phoneRequesting⟧']);
         await settle(el, 'code');

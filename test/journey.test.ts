@@ -8,19 +8,8 @@ import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '
 import { startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { startMock, type Mock } from './helpers/mock.js';
 import { INSTANCE_ID, TOKEN, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';
+import { part, sleep, statusText, submitPhone } from './helpers/element.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const part = (el: GreenQrScan, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
-const statusText = (el: GreenQrScan) => part(el, 'status')!.textContent!.trim();
-
-async function typePhone(el: GreenQrScan, value: string) {
-  const input = part(el, 'phone-input') as HTMLInputElement;
-  input.value = value;
-  input.dispatchEvent(new Event('input'));
-  await el.updateComplete;
-  (part(el, 'phone-form') as HTMLFormElement).requestSubmit();
-  await el.updateComplete;
-}
 
 describe('countdown', () => {
   let server: WsServer;
@@ -131,7 +120,7 @@ describe('link with a phone number', () => {
     const el = await phoneElement();
     expect(el.state).to.equal('idle');
     for (const bad of ['12', 'abc', '+7 900', '0000000000000000000']) {
-      await typePhone(el, bad);
+      await submitPhone(el, bad);
       expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('Enter the full number');
       expect((part(el, 'phone-input') as HTMLInputElement).getAttribute('aria-invalid')).to.equal('true');
     }
@@ -146,7 +135,7 @@ describe('link with a phone number', () => {
     const states: string[] = [];
     el.addEventListener('scan-state-change', (e) => states.push((e as ScanStateChangeEvent).detail.state));
     const linked = oneEvent(el, 'account-linked') as Promise<AccountLinkedEvent>;
-    await typePhone(el, '+7 (900) 123-45-67');
+    await submitPhone(el, '+7 (900) 123-45-67');
     expect(statusText(el)).to.equal('Requesting a code…');
     await waitUntil(() => part(el, 'code'), 'no code shown');
     expect(part(el, 'code')!.textContent).to.equal('ABCD-1234');
@@ -168,7 +157,7 @@ describe('link with a phone number', () => {
     await http.script('POST', codePath, [{ body: { status: true, code: 'QRST5678' } }]);
     await http.script('GET', statePath, [{ body: { stateInstance: 'notAuthorized' } }]);
     const el = await phoneElement();
-    await typePhone(el, '79001234567');
+    await submitPhone(el, '79001234567');
     await waitUntil(() => part(el, 'copy-button'));
     const copied: string[] = [];
     const original = Object.getOwnPropertyDescriptor(Navigator.prototype, 'clipboard');
@@ -187,7 +176,7 @@ describe('link with a phone number', () => {
   it('says when GREEN-API issues no code, and lets the person try again', async () => {
     await http.script('POST', codePath, [{ body: { status: false } }]);
     const el = await phoneElement();
-    await typePhone(el, '79001234567');
+    await submitPhone(el, '79001234567');
     await waitUntil(() => el.shadowRoot!.querySelector('[role=alert]'));
     expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.equal('GREEN-API did not issue a code. Try again.');
     expect(el.state).to.equal('idle');
@@ -199,7 +188,7 @@ describe('link with a phone number', () => {
     await http.script('GET', statePath, [{ body: { stateInstance: 'notAuthorized' } }]);
     const el = await phoneElement({ codeValidityMs: 300 });
     const failed = oneEvent(el, 'scan-failed') as Promise<ScanFailedEvent>;
-    await typePhone(el, '79001234567');
+    await submitPhone(el, '79001234567');
     const event = await failed;
     expect(event.detail.reason).to.equal('timeoutExpired');
     await el.updateComplete;

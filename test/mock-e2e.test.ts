@@ -9,6 +9,7 @@ import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '
 import { en } from '../src/locales/en.js';
 import { decodeQr, startMock, type Mock, type MockOptions } from './helpers/mock.js';
 import { pngBase64 } from './helpers/ws-server.js';
+import { part } from './helpers/element.js';
 
 const TOKEN = 'mock-e2e-token-0123456789abcdef';
 /** The mock's pairing ref: `2@` + base64 of 48, 32, 32 and 32 random bytes, comma-separated. */
@@ -20,7 +21,6 @@ let nextId = 0;
 /** A fresh 10-digit instance id per test, so no mock state leaks between tests. */
 const newId = () => `77${run}${String(nextId++).padStart(4, '0')}`;
 
-const part = (el: GreenQrScan, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const qrSrc = (el: GreenQrScan) => part(el, 'qr')?.getAttribute('src') ?? undefined;
 const squash = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
 

@@ -10,6 +10,7 @@ import '../src/define.js';
 import type { GreenQrScan } from '../src/green-qr-scan.js';
 import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../src/events.js';
 import { startProxyChain, type ProxyChain } from './helpers/proxy.js';
+import { part } from './helpers/element.js';
 
 const MOCK_ACCOUNT = { wid: '79001234567@c.us', pushname: 'Demo phone', proxy: '127.0.0.1', webhookUrl: '' };
 const run = String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
@@ -19,7 +20,6 @@ const newId = () => `78${run}${String(nextId++).padStart(4, '0')}`;
 /** A session token as a host backend would issue it (opaque, short-lived, bound to one instance). */
 const newSession = () => `sess-${run}-${nextId}-${Math.random().toString(36).slice(2, 10)}`;
 
-const part = (el: GreenQrScan, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const qrSrc = (el: GreenQrScan) => part(el, 'qr')?.getAttribute('src') ?? undefined;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const FAST = { backoffMs: [50], connectTimeoutMs: 3000, pollIntervalMs: 150, statePollIntervalMs: 150 };

@@ -9,8 +9,8 @@ import '../src/define.js';
 import type { GreenQrScan } from '../src/green-qr-scan.js';
 import { startMock, type Mock } from './helpers/mock.js';
 import { INSTANCE_ID, TOKEN, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';
+import { part, settle } from './helpers/element.js';
 
-const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const css = (node: Element) => getComputedStyle(node);
 
 /** Every part named in the element's JSDoc (`@csspart`). */
@@ -58,11 +58,6 @@ describe('theming', () => {
     await server.stop();
     await emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
   });
-
-  async function settle(el: GreenQrScan, state: string) {
-    await waitUntil(() => el.state === state, `never reached ${state} (is ${el.state})`, { timeout: 5000 });
-    await el.updateComplete;
-  }
 
   /** Mounted with credentials for the test websocket server, connected. */
   async function connected(o: MountOptions = {}) {

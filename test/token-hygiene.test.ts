@@ -10,9 +10,8 @@ import type { ScanSessionOptions } from '../src/scan-session.js';
 import type { PhoneLinkOptions } from '../src/phone-link-controller.js';
 import { startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { INSTANCE_ID, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';
+import { part, sleep, submitPhone } from './helpers/element.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const part = (el: GreenQrScan, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 
 /** A distinctive 50-hex-character token. */
 const SECRET = 'deadbeefcafe0123456789abcdef0123456789abcdeff00d42';
@@ -393,22 +392,13 @@ for (const tokenAs of ['property', 'attribute'] as const) {
       expect(collector.events.slice(-1)).to.deep.equal(['account-linked {"wid":"79001234567@c.us","pushname":"","proxy":"","webhookUrl":""}']);
     });
 
-    async function typePhone(el: GreenQrScan, value: string) {
-      const input = part(el, 'phone-input') as HTMLInputElement;
-      input.value = value;
-      input.dispatchEvent(new Event('input'));
-      await el.updateComplete;
-      (part(el, 'phone-form') as HTMLFormElement).requestSubmit();
-      await el.updateComplete;
-    }
-
     it('phone mode: GetAuthorizationCode, the code, then linked', async () => {
       const base = `/waInstance${INSTANCE_ID}`;
       await http.script('POST', `${base}/getAuthorizationCode/${SECRET}`, [{ body: { status: true, code: 'ABCD1234' } }]);
       await http.script('GET', `${base}/getStateInstance/${SECRET}`, [{ body: { stateInstance: 'notAuthorized' } }, { body: { stateInstance: 'authorized' } }]);
       const el = create({ apiUrl: http.url, mode: 'phone', sessionOptions: { statePollIntervalMs: 50 } });
       await el.updateComplete;
-      await typePhone(el, '+7 900 123-45-67');
+      await submitPhone(el, '+7 900 123-45-67');
       await waitUntil(() => part(el, 'code'), 'no code');
       expect(part(el, 'code')!.textContent).to.equal('ABCD-1234');
       await waitUntil(() => el.state === 'linked', 'not linked', { timeout: 5000 });
@@ -429,10 +419,10 @@ for (const tokenAs of ['property', 'attribute'] as const) {
       await http.script('GET', `${base}/getStateInstance/${SECRET}`, [{ body: { stateInstance: 'notAuthorized' } }]);
       const el = create({ apiUrl: http.url, mode: 'phone', sessionOptions: { statePollIntervalMs: 50, codeValidityMs: 300 } });
       await el.updateComplete;
-      await typePhone(el, '79001234567');
+      await submitPhone(el, '79001234567');
       await waitUntil(() => el.shadowRoot!.querySelector('[role=alert]'), 'no error shown');
       expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.equal('Could not get a code: getAuthorizationCode failed: HTTP 500');
-      await typePhone(el, '79001234567');
+      await submitPhone(el, '79001234567');
       await waitUntil(() => el.state === 'failed', 'the code did not expire', { timeout: 5000 });
       await finish(el);
       expect(collector.events.slice(-1)).to.deep.equal(['scan-failed {"reason":"timeoutExpired","message":"The linking code expired."}']);
@@ -480,7 +470,7 @@ for (const tokenAs of ['property', 'attribute'] as const) {
         await http.script('POST', `${base}/getAuthorizationCode/${SPECIAL_SEGMENT}`, [{ body: { status: false } }]);
         const el = create({ apiUrl: http.url, mode: 'phone' }, SPECIAL);
         await el.updateComplete;
-        await typePhone(el, '79001234567');
+        await submitPhone(el, '79001234567');
         await waitUntil(() => el.shadowRoot!.querySelector('[role=alert]'), 'no answer shown');
         await finish(el, needles);
         expect((await http.requests({ method: 'POST' })).map((r) => r.path)).to.deep.equal([`${base}/getAuthorizationCode/${SPECIAL_SEGMENT}`]);

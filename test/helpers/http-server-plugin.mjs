@@ -9,8 +9,8 @@
 // Expected failures are answered as `{ error: string }`, like ws-server-plugin.mjs. Unknown commands
 // return undefined (not ours).
 import http from 'node:http';
+import { waitFor } from './plugin-wait.mjs';
 
-const MAX_WAIT_MS = 15_000;
 const MAX_BODY = 1_000_000;
 const CORS = {
   'access-control-allow-origin': '*',
@@ -44,24 +44,6 @@ export function httpServerPlugin() {
       (!pattern || pattern.test(r.path));
   };
 
-  const waitFor = (server, check, timeout, what) =>
-    new Promise((resolve) => {
-      const first = check();
-      if (first !== undefined) return resolve(first);
-      const ms = Math.max(0, Math.min(Number(timeout) || 5000, MAX_WAIT_MS));
-      const waiter = () => {
-        const value = check();
-        if (value === undefined) return;
-        clearTimeout(timer);
-        server.waiters.delete(waiter);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        server.waiters.delete(waiter);
-        resolve({ error: `timed out after ${ms} ms waiting for ${what}` });
-      }, ms);
-      server.waiters.add(waiter);
-    });
 
   async function start(sessionId) {
     const server = {

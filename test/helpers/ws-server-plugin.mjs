@@ -6,9 +6,8 @@
 // logging a server-side stack trace. Unknown commands return undefined (not ours).
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
+import { waitFor } from './plugin-wait.mjs';
 
-/** Longest a wait command may take; web-test-runner drops command responses after 20 s. */
-const MAX_WAIT_MS = 15_000;
 
 /**
  * @typedef {object} Conn
@@ -53,25 +52,6 @@ export function wsServerPlugin() {
     for (const waiter of [...server.waiters]) waiter();
   };
 
-  /** Resolves with `check()`'s first non-undefined value, or `{error}` after `timeout` ms. */
-  const waitFor = (server, check, timeout, what) =>
-    new Promise((resolve) => {
-      const first = check();
-      if (first !== undefined) return resolve(first);
-      const ms = Math.max(0, Math.min(Number(timeout) || 5000, MAX_WAIT_MS));
-      const waiter = () => {
-        const value = check();
-        if (value === undefined) return;
-        clearTimeout(timer);
-        server.waiters.delete(waiter);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        server.waiters.delete(waiter);
-        resolve({ error: `timed out after ${ms} ms waiting for ${what}` });
-      }, ms);
-      server.waiters.add(waiter);
-    });
 
   async function start(options = {}, sessionId) {
     const server = {
