@@ -231,7 +231,7 @@ await run(process.execPath, [join(root, 'scripts', 'ensure-chromium.mjs')], { cw
   console.error(error.message);
   process.exit(1);
 });
-if (!existsSync(join(root, 'dist', 'green-qr-scan.bundled.js')) || !existsSync(join(root, 'dist', 'react.js'))) {
+if (!existsSync(join(root, 'dist', 'green-qr-scan.bundled.js')) || !existsSync(join(root, 'dist', 'adapters', 'react.js'))) {
   console.log('dist/ is missing: npm run build');
   await run(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root });
 }

@@ -25,7 +25,7 @@ try {
   const allowed = /^(dist\/.+\.(js|d\.ts|json)|custom-elements\.json|package\.json|README\.md|CHANGELOG\.md|SECURITY\.md|LICENSE)$/;
   const extra = files.filter((f) => !allowed.test(f));
   check(extra.length === 0, `tarball holds only dist/, the manifest and the docs (${files.length} files, ${(packed.size / 1024).toFixed(1)} KiB)${extra.length ? `; unexpected: ${extra.join(', ')}` : ''}`);
-  for (const needed of ['dist/define.js', 'dist/define.d.ts', 'dist/react.js', 'dist/session.js', 'dist/green-qr-scan.bundled.js', 'custom-elements.json', 'dist/vscode.html-custom-data.json', 'dist/web-types.json']) {
+  for (const needed of ['dist/define.js', 'dist/define.d.ts', 'dist/adapters/react.js', 'dist/session.js', 'dist/green-qr-scan.bundled.js', 'custom-elements.json', 'dist/vscode.html-custom-data.json', 'dist/web-types.json']) {
     check(files.includes(needed), `tarball has ${needed}`);
   }
   for (const [entry, target] of Object.entries(pkg.exports)) {

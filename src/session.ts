@@ -2,7 +2,7 @@
  * The framework-free core (`green-qr-scan/session.js`): the protocol parser, the config checks, the
  * DOM-free ScanSession and GREEN-API's HTTP methods. No Lit, no custom element, no side effects.
  */
-export { ScanSession, SCAN_WINDOW_MS, type ScanSessionOptions, type WebSocketConstructor } from './scan-session.js';
+export { ScanSession, SCAN_WINDOW_MS, type ScanSessionOptions, type WebSocketConstructor } from './core/scan-session.js';
 export {
   AccountLinkedEvent,
   ScanFailedEvent,
@@ -14,9 +14,9 @@ export {
   type FailureReason,
   type ScanFailure,
   type ScanStateChange,
-} from './events.js';
-export { parseFrame, qrImageFromPayload, MESSAGE_TYPES, type ServerMessage, type ParseResult, type MessageType } from './protocol.js';
-export { resolveConfig, normalizeApiUrl, isLoopbackHost, DEFAULT_API_URL, type ScanConfig, type Endpoints, type ConfigField } from './config.js';
+} from './core/events.js';
+export { parseFrame, qrImageFromPayload, MESSAGE_TYPES, type ServerMessage, type ParseResult, type MessageType } from './core/protocol.js';
+export { resolveConfig, normalizeApiUrl, isLoopbackHost, DEFAULT_API_URL, type ScanConfig, type Endpoints, type ConfigField } from './core/config.js';
 export {
   GreenApiError,
   getQr,
@@ -28,4 +28,4 @@ export {
   formatAuthCode,
   type GreenApiErrorKind,
   type StateInstance,
-} from './green-api-http.js';
+} from './core/green-api.js';

@@ -3,10 +3,10 @@
 // attribute and restart() storms; going offline and the back/forward cache.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/define.js';
-import type { GreenQrScan } from '../src/green-qr-scan.js';
-import type { AccountData, AccountLinkedEvent, ScanFailedEvent, ScanFailure, ScanStateChangeEvent } from '../src/events.js';
-import { stringsFor } from '../src/localize.js';
-import type { ScanSessionOptions } from '../src/scan-session.js';
+import type { GreenQrScan } from '../src/element/green-qr-scan.js';
+import type { AccountData, AccountLinkedEvent, ScanFailedEvent, ScanFailure, ScanStateChangeEvent } from '../src/core/events.js';
+import { stringsFor } from '../src/element/localize.js';
+import type { ScanSessionOptions } from '../src/core/scan-session.js';
 import { INSTANCE_ID, TOKEN, pngBase64, startWsServer, type WsConnection, type WsServer } from './helpers/ws-server.js';
 import { part, sleep } from './helpers/element.js';
 
@@ -356,7 +356,7 @@ describe('chaos', function () {
     });
   });
 
-  // Written as PENDING (before src handled these events); src/scan-controller.ts now suspends the
+  // Written as PENDING (before src handled these events); src/element/scan-controller.ts now suspends the
   // session on offline/pagehide and starts a fresh one on online/pageshow, and both pass.
   it('offline closes the socket and waits for the network; online starts a fresh session', async () => {
     const { el, recorded } = await mount();

@@ -5,9 +5,9 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import * as fc from 'fast-check';
 import '../src/define.js';
-import type { GreenQrScan } from '../src/green-qr-scan.js';
-import { SCAN_STATES, type ScanStateChangeEvent } from '../src/events.js';
-import { MAX_FRAME_LENGTH, MAX_IMAGE_LENGTH, MAX_TEXT_LENGTH, MESSAGE_TYPES, parseFrame, type ParseResult } from '../src/protocol.js';
+import type { GreenQrScan } from '../src/element/green-qr-scan.js';
+import { SCAN_STATES, type ScanStateChangeEvent } from '../src/core/events.js';
+import { MAX_FRAME_LENGTH, MAX_IMAGE_LENGTH, MAX_TEXT_LENGTH, MESSAGE_TYPES, parseFrame, type ParseResult } from '../src/core/protocol.js';
 import { INSTANCE_ID, PNG_1X1, TOKEN, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';
 
 // --- an independent oracle ------------------------------------------------------------------------

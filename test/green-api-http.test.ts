@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { resolveConfig, type Endpoints } from '../src/config.js';
+import { resolveConfig, type Endpoints } from '../src/core/config.js';
 import {
   GreenApiError,
   formatAuthCode,
@@ -9,7 +9,7 @@ import {
   getWaSettings,
   logout,
   normalizePhoneNumber,
-} from '../src/green-api-http.js';
+} from '../src/core/green-api.js';
 import { startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { INSTANCE_ID, PNG_1X1, TOKEN } from './helpers/ws-server.js';
 

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../src/define.js';
-import type { GreenQrScan } from '../src/green-qr-scan.js';
-import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../src/events.js';
+import type { GreenQrScan } from '../src/element/green-qr-scan.js';
+import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../src/core/events.js';
 import { INSTANCE_ID, TOKEN, jpegBase64, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';
 import { part, sleep } from './helpers/element.js';
 

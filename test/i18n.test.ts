@@ -5,10 +5,10 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import '../src/define.js';
-import type { GreenQrScan } from '../src/green-qr-scan.js';
-import { registerLocale, type Strings } from '../src/localize.js';
-import { en } from '../src/locales/en.js';
-import { ru } from '../src/locales/ru.js';
+import type { GreenQrScan } from '../src/element/green-qr-scan.js';
+import { registerLocale, type Strings } from '../src/element/localize.js';
+import { en } from '../src/element/locales/en.js';
+import { ru } from '../src/element/locales/ru.js';
 import { startMock, type Mock } from './helpers/mock.js';
 import { INSTANCE_ID, TOKEN, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';
 import { part, settle, statusText, submitPhone } from './helpers/element.js';

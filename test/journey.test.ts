@@ -3,8 +3,8 @@
 // and the local GREEN-API stand-in.
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../src/define.js';
-import type { GreenQrScan } from '../src/green-qr-scan.js';
-import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../src/events.js';
+import type { GreenQrScan } from '../src/element/green-qr-scan.js';
+import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../src/core/events.js';
 import { startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { startMock, type Mock } from './helpers/mock.js';
 import { INSTANCE_ID, TOKEN, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';

@@ -4,9 +4,9 @@
  */
 import { expect, fixture, fixtureCleanup, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../src/define.js';
-import type { GreenQrScan } from '../src/green-qr-scan.js';
-import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../src/events.js';
-import { en } from '../src/locales/en.js';
+import type { GreenQrScan } from '../src/element/green-qr-scan.js';
+import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../src/core/events.js';
+import { en } from '../src/element/locales/en.js';
 import { decodeQr, startMock, type Mock, type MockOptions } from './helpers/mock.js';
 import { pngBase64 } from './helpers/ws-server.js';
 import { part } from './helpers/element.js';

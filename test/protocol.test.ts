@@ -8,7 +8,7 @@ import {
   parseFrame,
   qrImageFromPayload,
   type ParseResult,
-} from '../src/protocol.js';
+} from '../src/core/protocol.js';
 import { PNG_1X1, jpegBase64, pngBase64 } from './helpers/ws-server.js';
 
 const frame = (value: unknown) => parseFrame(JSON.stringify(value));

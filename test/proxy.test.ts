@@ -7,8 +7,8 @@
  */
 import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
 import '../src/define.js';
-import type { GreenQrScan } from '../src/green-qr-scan.js';
-import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../src/events.js';
+import type { GreenQrScan } from '../src/element/green-qr-scan.js';
+import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../src/core/events.js';
 import { startProxyChain, type ProxyChain } from './helpers/proxy.js';
 import { part } from './helpers/element.js';
 

@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { ScanSession } from '../src/scan-session.js';
-import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../src/events.js';
+import { ScanSession } from '../src/core/scan-session.js';
+import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../src/core/events.js';
 import { INSTANCE_ID, TOKEN, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';
 
 describe('ScanSession (without the element)', () => {

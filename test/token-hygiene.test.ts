@@ -5,9 +5,9 @@
 // there itself.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/define.js';
-import type { GreenQrScan } from '../src/green-qr-scan.js';
-import type { ScanSessionOptions } from '../src/scan-session.js';
-import type { PhoneLinkOptions } from '../src/phone-link-controller.js';
+import type { GreenQrScan } from '../src/element/green-qr-scan.js';
+import type { ScanSessionOptions } from '../src/core/scan-session.js';
+import type { PhoneLinkOptions } from '../src/element/phone-link-controller.js';
 import { startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { INSTANCE_ID, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';
 import { part, sleep, submitPhone } from './helpers/element.js';

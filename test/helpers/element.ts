@@ -1,6 +1,6 @@
 /** What tests read and do on a rendered <green-qr-scan>, in one place. */
 import { waitUntil } from '@open-wc/testing';
-import type { GreenQrScan } from '../../src/green-qr-scan.js';
+import type { GreenQrScan } from '../../src/element/green-qr-scan.js';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

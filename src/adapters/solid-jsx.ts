@@ -1,8 +1,8 @@
 /** `<green-qr-scan>` in Solid's JSX: `import type {} from 'green-qr-scan/jsx-solid'`. */
 import type {} from 'solid-js';
-import type { GreenQrScan } from '../green-qr-scan.js';
+import type { GreenQrScan } from '../element/green-qr-scan.js';
 import type { GreenQrScanAttributes } from './attributes.js';
-import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../events.js';
+import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../core/events.js';
 
 declare module 'solid-js' {
   // eslint-disable-next-line @typescript-eslint/no-namespace

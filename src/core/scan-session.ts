@@ -5,7 +5,7 @@
  * in Node with the `ws` package.
  */
 import { resolveConfig, type Endpoints, type ScanConfig } from './config.js';
-import { GreenApiError, getQr, getStateInstance, getWaSettings, type QrResult } from './green-api-http.js';
+import { GreenApiError, getQr, getStateInstance, getWaSettings, type QrResult } from './green-api.js';
 import {
   AccountLinkedEvent,
   ScanFailedEvent,

@@ -4,7 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import { Task, TaskStatus } from '@lit/task';
 import { ClockController } from './clock-controller.js';
-import { DEFAULT_API_URL, resolveConfig, type ConfigField } from './config.js';
+import { DEFAULT_API_URL, resolveConfig, type ConfigField } from '../core/config.js';
 import {
   AccountLinkedEvent,
   ScanFailedEvent,
@@ -12,12 +12,12 @@ import {
   type AccountData,
   type ScanFailure,
   type ScanState,
-} from './events.js';
-import { logout } from './green-api-http.js';
+} from '../core/events.js';
+import { logout } from '../core/green-api.js';
 import { format, langOf, stringsFor, type Strings } from './localize.js';
 import { CodeRefusedError, PhoneLinkController, type PhoneLinkOptions } from './phone-link-controller.js';
 import { ScanController } from './scan-controller.js';
-import type { ScanSessionOptions } from './scan-session.js';
+import type { ScanSessionOptions } from '../core/scan-session.js';
 import { styles } from './green-qr-scan.styles.js';
 
 const FAILURE_TEXT = {

@@ -5,9 +5,9 @@
  */
 import { Task } from '@lit/task';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { resolveConfig, type ScanConfig } from './config.js';
-import type { AccountData, FailureReason, ScanFailure, ScanState } from './events.js';
-import { formatAuthCode, getAuthorizationCode, getStateInstance, normalizePhoneNumber } from './green-api-http.js';
+import { resolveConfig, type ScanConfig } from '../core/config.js';
+import type { AccountData, FailureReason, ScanFailure, ScanState } from '../core/events.js';
+import { formatAuthCode, getAuthorizationCode, getStateInstance, normalizePhoneNumber } from '../core/green-api.js';
 
 export interface PhoneLinkOptions {
   /** How often GetStateInstance is asked while a code is shown (ms). Default 3 000. */

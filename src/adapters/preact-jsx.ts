@@ -1,6 +1,6 @@
 /** `<green-qr-scan>` in Preact's JSX: `import type {} from 'green-qr-scan/jsx-preact'`. */
 import type { HTMLAttributes } from 'preact';
-import type { GreenQrScan } from '../green-qr-scan.js';
+import type { GreenQrScan } from '../element/green-qr-scan.js';
 import type { GreenQrScanAttributes, GreenQrScanEventHandlers } from './attributes.js';
 
 declare module 'preact' {

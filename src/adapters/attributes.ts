@@ -1,5 +1,5 @@
 /** The element's attributes as templates write them, for framework type declarations. */
-import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../events.js';
+import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../core/events.js';
 
 export interface GreenQrScanAttributes {
   'instance-id'?: string;

@@ -9,9 +9,9 @@
  */
 import * as React from 'react';
 import { createComponent, type EventName } from '@lit/react';
-import { GreenQrScan as GreenQrScanElement } from './green-qr-scan.js';
-import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from './events.js';
-import './define.js';
+import { GreenQrScan as GreenQrScanElement } from '../element/green-qr-scan.js';
+import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../core/events.js';
+import '../define.js';
 
 export const GreenQrScan = createComponent({
   tagName: 'green-qr-scan',
@@ -26,4 +26,4 @@ export const GreenQrScan = createComponent({
 });
 
 export type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent };
-export type { AccountData, ScanFailure, ScanState, ScanStateChange, FailureReason } from './events.js';
+export type { AccountData, ScanFailure, ScanState, ScanStateChange, FailureReason } from '../core/events.js';

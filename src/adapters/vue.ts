@@ -3,7 +3,7 @@
  * Tell Vue it is a custom element: `compilerOptions.isCustomElement: (tag) => tag === 'green-qr-scan'`.
  */
 import type { DefineComponent } from 'vue';
-import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../events.js';
+import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../core/events.js';
 
 export interface GreenQrScanVueProps {
   instanceId?: string;

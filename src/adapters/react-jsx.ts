@@ -3,7 +3,7 @@
  * React 19 sets known properties as properties and listens to `onaccount-linked` etc.
  */
 import type * as React from 'react';
-import type { GreenQrScan } from '../green-qr-scan.js';
+import type { GreenQrScan } from '../element/green-qr-scan.js';
 import type { GreenQrScanAttributes, GreenQrScanEventHandlers } from './attributes.js';
 
 declare module 'react' {

@@ -7,8 +7,8 @@
  * reason goes away (a QR code's window cannot be resumed honestly).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ScanConfig } from './config.js';
-import { ScanSession, type ScanSessionOptions } from './scan-session.js';
+import type { ScanConfig } from '../core/config.js';
+import { ScanSession, type ScanSessionOptions } from '../core/scan-session.js';
 
 const FORWARDED = ['scan-state-change', 'account-linked', 'scan-failed'] as const;
 
