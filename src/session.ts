@@ -1,12 +1,15 @@
 /**
  * The framework-free core (`green-qr-scan/session.js`): the protocol parser, the config checks, the
- * DOM-free ScanSession and GREEN-API's HTTP methods. No Lit, no custom element, no side effects.
+ * DOM-free linking sessions (QR code, phone number) and GREEN-API's HTTP methods. No Lit, no custom element, no side effects.
  */
-export { ScanSession, SCAN_WINDOW_MS, type ScanSessionOptions, type WebSocketConstructor } from './core/scan-session.js';
+export { ScanSession, SCAN_WINDOW_MS, type ScanSessionOptions, type ScanTransportOption, type WebSocketConstructor } from './core/scan-session.js';
+export { PhoneLinkSession, type PhoneLinkOptions, type PhoneRequestError } from './core/phone-link-session.js';
+export { LinkSession, accountFromNumber } from './core/link-session.js';
 export {
   AccountLinkedEvent,
   ScanFailedEvent,
   ScanStateChangeEvent,
+  ModeChangeEvent,
   SCAN_STATES,
   FAILURE_REASONS,
   type AccountData,
@@ -14,9 +17,10 @@ export {
   type FailureReason,
   type ScanFailure,
   type ScanStateChange,
+  type ModeChange,
 } from './core/events.js';
 export { parseFrame, qrImageFromPayload, MESSAGE_TYPES, type ServerMessage, type ParseResult, type MessageType } from './core/protocol.js';
-export { resolveConfig, normalizeApiUrl, isLoopbackHost, DEFAULT_API_URL, type ScanConfig, type Endpoints, type ConfigField } from './core/config.js';
+export { resolveConfig, normalizeApiUrl, isLoopbackHost, DEFAULT_API_URL, type ScanConfig, type Endpoints, type ConfigField, type ConfigProblem } from './core/config.js';
 export {
   GreenApiError,
   getQr,

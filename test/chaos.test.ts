@@ -174,7 +174,7 @@ describe('chaos', function () {
     expect(recorded).to.deep.equal({
       states: ['connecting', 'failed'],
       linked: [],
-      failed: [{ reason: 'timeoutExpired', message: 'The QR code was not scanned within 100 seconds.' }],
+      failed: [{ reason: 'timeoutExpired', message: 'The QR code was not scanned within 0.4 seconds.' }],
     });
     expect(el.state).to.equal('failed');
     expect(await server.waitForClose(0)).to.deep.equal({ closeCode: 1000, closedBy: 'client' });

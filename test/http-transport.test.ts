@@ -236,7 +236,7 @@ describe('ScanSession over HTTP (QR method polling)', () => {
       'idle->connecting',
       'connecting->qr',
       'qr->failed',
-      'failed:timeoutExpired:The QR code was not scanned within 100 seconds.',
+      'failed:timeoutExpired:The QR code was not scanned within 0.3 seconds.',
     ]);
     const count = (await server.requests()).length;
     await sleep(300);

@@ -7,7 +7,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/define.js';
 import type { GreenQrScan } from '../src/element/green-qr-scan.js';
 import type { ScanSessionOptions } from '../src/core/scan-session.js';
-import type { PhoneLinkOptions } from '../src/element/phone-link-controller.js';
+import type { PhoneLinkOptions } from '../src/core/phone-link-session.js';
 import { startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { INSTANCE_ID, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';
 import { part, sleep, submitPhone } from './helpers/element.js';
@@ -300,7 +300,7 @@ for (const tokenAs of ['property', 'attribute'] as const) {
       await showQr(el, png1);
       await waitUntil(() => el.state === 'failed', 'no failure', { timeout: 3000 });
       await finish(el);
-      expect(collector.events.slice(-1)).to.deep.equal(['scan-failed {"reason":"timeoutExpired","message":"The QR code was not scanned within 100 seconds."}']);
+      expect(collector.events.slice(-1)).to.deep.equal(['scan-failed {"reason":"timeoutExpired","message":"The QR code was not scanned within 0.3 seconds."}']);
     });
 
     it('the socket is refused → connection', async () => {

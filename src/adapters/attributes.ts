@@ -1,21 +1,44 @@
-/** The element's attributes as templates write them, for framework type declarations. */
-import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../core/events.js';
+/**
+ * The element's attributes and events as templates write them, for framework type declarations.
+ * Derived from the element class, so a type is written once (on the element).
+ */
+import type { AccountLinkedEvent, ModeChangeEvent, ScanFailedEvent, ScanStateChangeEvent } from '../core/events.js';
+import type { GreenQrScan } from '../element/green-qr-scan.js';
 
-export interface GreenQrScanAttributes {
-  'instance-id'?: string;
+/** Property name → attribute name, for every property that has an attribute. */
+interface AttributeNames {
+  instanceId: 'instance-id';
   /** Prefer binding the `token` property (it keeps the secret out of the DOM). */
-  token?: string;
-  'api-url'?: string;
-  mode?: 'qr' | 'phone';
-  transport?: 'auto' | 'websocket' | 'http';
-  theme?: 'auto' | 'light' | 'dark';
-  lang?: string;
-  'allow-logout'?: boolean;
-  lazy?: boolean;
+  token: 'token';
+  apiUrl: 'api-url';
+  mode: 'mode';
+  transport: 'transport';
+  theme: 'theme';
+  lang: 'lang';
+  allowLogout: 'allow-logout';
+  lazy: 'lazy';
 }
 
-export interface GreenQrScanEventHandlers {
-  'onaccount-linked'?: (event: AccountLinkedEvent) => void;
-  'onscan-failed'?: (event: ScanFailedEvent) => void;
-  'onscan-state-change'?: (event: ScanStateChangeEvent) => void;
+/** The properties that have attributes, by property name (`instanceId`). */
+export type GreenQrScanProperties = Partial<Pick<GreenQrScan, keyof AttributeNames>>;
+
+/** The same, by attribute name (`instance-id`). */
+export type GreenQrScanAttributes = { [K in keyof AttributeNames as AttributeNames[K]]?: GreenQrScan[K] };
+
+/** The element's events by name. */
+export interface GreenQrScanEventMap {
+  'account-linked': AccountLinkedEvent;
+  'scan-failed': ScanFailedEvent;
+  'scan-state-change': ScanStateChangeEvent;
+  'mode-change': ModeChangeEvent;
 }
+
+/** `onaccount-linked` etc. (React 19 and Preact listen to these names on custom elements). */
+export type GreenQrScanEventHandlers = { [K in keyof GreenQrScanEventMap as `on${K}`]?: (event: GreenQrScanEventMap[K]) => void };
+
+type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
+
+/** `onAccountLinked` etc. (Vue's and the React wrapper's names). */
+export type GreenQrScanCamelEventHandlers = {
+  [K in keyof GreenQrScanEventMap as `on${Capitalize<Camel<K>>}`]?: (event: GreenQrScanEventMap[K]) => void;
+};

@@ -10,7 +10,7 @@
 import * as React from 'react';
 import { createComponent, type EventName } from '@lit/react';
 import { GreenQrScan as GreenQrScanElement } from '../element/green-qr-scan.js';
-import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../core/events.js';
+import type { AccountLinkedEvent, ModeChangeEvent, ScanFailedEvent, ScanStateChangeEvent } from '../core/events.js';
 import '../define.js';
 
 export const GreenQrScan = createComponent({
@@ -21,9 +21,10 @@ export const GreenQrScan = createComponent({
     onAccountLinked: 'account-linked' as EventName<AccountLinkedEvent>,
     onScanFailed: 'scan-failed' as EventName<ScanFailedEvent>,
     onScanStateChange: 'scan-state-change' as EventName<ScanStateChangeEvent>,
+    onModeChange: 'mode-change' as EventName<ModeChangeEvent>,
   },
   displayName: 'GreenQrScan',
 });
 
-export type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent };
-export type { AccountData, ScanFailure, ScanState, ScanStateChange, FailureReason } from '../core/events.js';
+export type { AccountLinkedEvent, ModeChangeEvent, ScanFailedEvent, ScanStateChangeEvent };
+export type { AccountData, ScanFailure, ScanState, ScanStateChange, FailureReason, ModeChange } from '../core/events.js';

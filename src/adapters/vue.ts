@@ -3,22 +3,9 @@
  * Tell Vue it is a custom element: `compilerOptions.isCustomElement: (tag) => tag === 'green-qr-scan'`.
  */
 import type { DefineComponent } from 'vue';
-import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../core/events.js';
+import type { GreenQrScanCamelEventHandlers, GreenQrScanProperties } from './attributes.js';
 
-export interface GreenQrScanVueProps {
-  instanceId?: string;
-  token?: string;
-  apiUrl?: string;
-  mode?: 'qr' | 'phone';
-  transport?: 'auto' | 'websocket' | 'http';
-  theme?: 'auto' | 'light' | 'dark';
-  lang?: string;
-  allowLogout?: boolean;
-  lazy?: boolean;
-  onAccountLinked?: (event: AccountLinkedEvent) => void;
-  onScanFailed?: (event: ScanFailedEvent) => void;
-  onScanStateChange?: (event: ScanStateChangeEvent) => void;
-}
+export type GreenQrScanVueProps = GreenQrScanProperties & GreenQrScanCamelEventHandlers;
 
 declare module 'vue' {
   interface GlobalComponents {

@@ -31,9 +31,20 @@ export interface Endpoints {
 /** The setting a configuration problem is about. */
 export type ConfigField = 'instance-id' | 'token' | 'api-url';
 
-export type ConfigResult = { ok: true; endpoints: Endpoints } | { ok: false; field: ConfigField; message: string };
+/** A configuration problem: `missing` when the value is not set yet (a page still setting up), else present and wrong. */
+export interface ConfigProblem {
+  ok: false;
+  field: ConfigField;
+  /** English, for developers; never contains the token. */
+  message: string;
+  /** The field is empty: wait for it rather than fail. */
+  missing: boolean;
+}
 
-const INSTANCE_ID = /^\d{1,10}$/;
+export type ConfigResult = { ok: true; endpoints: Endpoints } | ConfigProblem;
+
+const problem = (field: ConfigField, message: string, missing = false): ConfigProblem => ({ ok: false, field, message, missing });
+
 // No whitespace, control characters or lone surrogates; the format itself is not documented.
 const TOKEN = /^(?:[^\s\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])+$/;
 const MAX_TOKEN_LENGTH = 512;
@@ -53,54 +64,69 @@ export function isLoopbackHost(hostname: string): boolean {
  * Normalises `api-url` to an `http(s)://host[:port][/prefix]` base, or an error message.
  * `wss://` maps to `https://`, `ws://` to `http://`, a bare host gets `https://`.
  */
-export function normalizeApiUrl(apiUrl: string | undefined): { ok: true; base: URL } | { ok: false; field: 'api-url'; message: string } {
+export function normalizeApiUrl(apiUrl: string | undefined): { ok: true; base: URL } | ConfigProblem {
   const raw = (apiUrl ?? '').trim() || DEFAULT_API_URL;
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    return { ok: false, field: 'api-url', message: 'api-url is not a valid URL' };
+    return problem('api-url', 'api-url is not a valid URL');
   }
   const scheme = url.protocol;
   if (!['https:', 'wss:', 'http:', 'ws:'].includes(scheme)) {
-    return { ok: false, field: 'api-url', message: `api-url must use https:// or wss:// (got ${scheme})` };
+    return problem('api-url', `api-url must use https:// or wss:// (got ${scheme})`);
   }
-  if (url.username || url.password) return { ok: false, field: 'api-url', message: 'api-url must not contain credentials' };
+  if (url.username || url.password) return problem('api-url', 'api-url must not contain credentials');
   if (url.search || url.hash || /[?#]/.test(raw)) {
-    return { ok: false, field: 'api-url', message: 'api-url must not contain a query or a fragment' };
+    return problem('api-url', 'api-url must not contain a query or a fragment');
   }
-  if (!url.hostname) return { ok: false, field: 'api-url', message: 'api-url has no host' };
+  if (!url.hostname) return problem('api-url', 'api-url has no host');
   const plain = scheme === 'http:' || scheme === 'ws:';
   if (plain && !isLoopbackHost(url.hostname)) {
-    return {
-      ok: false,
-      field: 'api-url',
-      message: `api-url must use https:// or wss://: plain ${scheme}// is allowed only for loopback hosts (127.0.0.1, localhost)`,
-    };
+    return problem('api-url', `api-url must use https:// or wss://: plain ${scheme}// is allowed only for loopback hosts (127.0.0.1, localhost)`);
   }
   const prefix = url.pathname.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
   const base = new URL(`${plain ? 'http:' : 'https:'}//${url.host}${prefix}`);
   return { ok: true, base };
 }
 
-/** Validates the configuration and builds the addresses, or says what is wrong. */
-export function resolveConfig(config: ScanConfig): ConfigResult {
-  const instanceId = (config.instanceId ?? '').trim();
-  if (!instanceId) return { ok: false, field: 'instance-id', message: 'instance-id is missing' };
-  if (!INSTANCE_ID.test(instanceId)) {
-    return { ok: false, field: 'instance-id', message: 'instance-id must be the numeric idInstance (1 to 10 digits)' };
-  }
-  const token = config.token ?? '';
-  if (!token) return { ok: false, field: 'token', message: 'token is missing' };
-  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, field: 'token', message: `token is longer than ${MAX_TOKEN_LENGTH} characters` };
-  if (!TOKEN.test(token)) {
-    return { ok: false, field: 'token', message: 'token must not contain spaces, control characters or broken Unicode' };
-  }
+/** The instance-id rule: `idInstance` is 1 to 10 digits. */
+export const INSTANCE_ID = /^\d{1,10}$/;
+
+/** Checks one credential; `undefined` when it is fine. Present-but-wrong values are never `missing`. */
+export function checkInstanceId(value: string | undefined): ConfigProblem | undefined {
+  const id = (value ?? '').trim();
+  if (!id) return problem('instance-id', 'instance-id is missing', true);
+  if (!INSTANCE_ID.test(id)) return problem('instance-id', 'instance-id must be the numeric idInstance (1 to 10 digits)');
+  return undefined;
+}
+
+/** The token rule (also for anything used in the token's place): no whitespace, control characters or broken Unicode, at most 512 characters. */
+export function checkToken(value: string | undefined): ConfigProblem | undefined {
+  const token = value ?? '';
+  if (!token) return problem('token', 'token is missing', true);
+  if (token.length > MAX_TOKEN_LENGTH) return problem('token', `token is longer than ${MAX_TOKEN_LENGTH} characters`);
+  if (!TOKEN.test(token)) return problem('token', 'token must not contain spaces, control characters or broken Unicode');
   // "." and ".." (even percent-encoded) are dot segments that would change the path.
-  if (/^\.{1,2}$/.test(token)) return { ok: false, field: 'token', message: 'token is not a valid API token' };
+  if (/^\.{1,2}$/.test(token)) return problem('token', 'token is not a valid API token');
+  return undefined;
+}
+
+/**
+ * Validates the configuration and builds the addresses, or says what is wrong. A value that is
+ * present and wrong wins over one that is still missing, so a page that sets the token a moment
+ * later waits (`missing`) while a wrong instance id is reported at once.
+ */
+export function resolveConfig(config: ScanConfig): ConfigResult {
+  const problems = [checkInstanceId(config.instanceId), checkToken(config.token)].filter((p) => p !== undefined);
+  const wrong = problems.find((p) => !p.missing);
+  if (wrong) return wrong;
   const api = normalizeApiUrl(config.apiUrl);
   if (!api.ok) return api;
+  if (problems.length) return problems[0];
+  const instanceId = (config.instanceId ?? '').trim();
+  const token = config.token ?? '';
   const { base } = api;
   const path = `${base.pathname.replace(/\/+$/, '')}/waInstance${instanceId}`;
   const tokenSegment = encodeURIComponent(token);

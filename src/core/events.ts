@@ -64,15 +64,33 @@ export class ScanStateChangeEvent extends Event {
   }
 }
 
+/** Detail of `mode-change`. */
+export interface ModeChange {
+  mode: 'qr' | 'phone';
+  previous: 'qr' | 'phone';
+}
+
+/** Fired when the element changes its own `mode` (the person chose the other way of linking), so a framework's state can follow. */
+export class ModeChangeEvent extends Event {
+  static readonly type = 'mode-change';
+  readonly detail: ModeChange;
+  constructor(detail: ModeChange) {
+    super(ModeChangeEvent.type, init);
+    this.detail = detail;
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'account-linked': AccountLinkedEvent;
     'scan-failed': ScanFailedEvent;
     'scan-state-change': ScanStateChangeEvent;
+    'mode-change': ModeChangeEvent;
   }
   interface GlobalEventHandlersEventMap {
     'account-linked': AccountLinkedEvent;
     'scan-failed': ScanFailedEvent;
     'scan-state-change': ScanStateChangeEvent;
+    'mode-change': ModeChangeEvent;
   }
 }

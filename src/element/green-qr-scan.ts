@@ -1,50 +1,20 @@
-import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { ifDefined } from 'lit/directives/if-defined.js';
-import { live } from 'lit/directives/live.js';
 import { Task, TaskStatus } from '@lit/task';
-import { ClockController } from './clock-controller.js';
-import { DEFAULT_API_URL, resolveConfig, type ConfigField } from '../core/config.js';
-import {
-  AccountLinkedEvent,
-  ScanFailedEvent,
-  ScanStateChangeEvent,
-  type AccountData,
-  type ScanFailure,
-  type ScanState,
-} from '../core/events.js';
+import { DEFAULT_API_URL, resolveConfig } from '../core/config.js';
+import { ModeChangeEvent, type AccountData, type ScanFailure, type ScanState } from '../core/events.js';
 import { logout } from '../core/green-api.js';
+import { PhoneLinkSession } from '../core/phone-link-session.js';
+import { SCAN_WINDOW_MS, ScanSession } from '../core/scan-session.js';
+import { ClockController } from './clock-controller.js';
+import { LinkController, type LinkSessionOptions } from './link-controller.js';
 import { format, langOf, stringsFor, type Strings } from './localize.js';
-import { CodeRefusedError, PhoneLinkController, type PhoneLinkOptions } from './phone-link-controller.js';
-import { ScanController } from './scan-controller.js';
-import type { ScanSessionOptions } from '../core/scan-session.js';
+import { langObserver } from './lang-observer.js';
+import { renderView, type ViewActions, type ViewModel } from './views.js';
 import { styles } from './green-qr-scan.styles.js';
-
-const FAILURE_TEXT = {
-  alreadyLogged: ['failedAlreadyLogged', 'failedAlreadyLoggedHint'],
-  timeoutExpired: ['failedTimeoutExpired', 'failedTimeoutExpiredHint'],
-  error: ['failedError', undefined],
-  connection: ['failedConnection', 'failedConnectionHint'],
-  invalidConfig: ['failedInvalidConfig', undefined],
-} as const satisfies Record<ScanFailure['reason'], readonly [keyof Strings, keyof Strings | undefined]>;
-
-const INVALID_FIELD_TEXT = {
-  'instance-id': 'invalidInstanceId',
-  token: 'invalidToken',
-  'api-url': 'invalidApiUrl',
-} as const satisfies Record<ConfigField, keyof Strings>;
 
 /** Seconds left at which the countdown is announced to assistive tech (not every second). */
 const ANNOUNCE_AT = [60, 30, 10];
-
-/** `79001234567@c.us` → `+79001234567`; anything else is shown as it is. */
-const phoneNumber = (wid: string) => {
-  const user = wid.split('@')[0];
-  return /^\d{5,15}$/.test(user) ? `+${user}` : wid;
-};
-
-/** Safe text for an error thrown by a task (never the token: our errors, GreenApiError included, are built without it). */
-const errorText = (error: unknown) => (error instanceof Error ? error.message : '');
 
 /**
  * Links a WhatsApp account to a GREEN-API instance: opens GREEN-API's `scanqrcode` websocket (or
@@ -59,6 +29,7 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
  * @fires {AccountLinkedEvent} account-linked - The account is linked (QR scanned, or the phone-number code entered). `detail`: `{wid, pushname, proxy, webhookUrl}`. The socket is closed.
  * @fires {ScanFailedEvent} scan-failed - The session ended without linking. `detail`: `{reason, message}`, `reason` one of `alreadyLogged`, `timeoutExpired`, `error`, `connection`, `invalidConfig`. The socket is closed.
  * @fires {ScanStateChangeEvent} scan-state-change - The state changed. `detail`: `{state, previous, reason?}` (`reason` when `state` is `failed`).
+ * @fires {ModeChangeEvent} mode-change - The person switched between the QR code and the phone number (the element changed its own `mode`). `detail`: `{mode, previous}`.
  *
  * @slot header - Content above the QR code (e.g. a title or your logo).
  * @slot footer - Content below everything (e.g. a help link).
@@ -116,9 +87,9 @@ export class GreenQrScan extends LitElement {
   token = '';
 
   /**
-   * The instance's API host (default `https://api.green-api.com`): `https://host`, `host`, or
-   * `wss://host`, optionally with a path prefix (e.g. a proxy). Plain `http://`/`ws://` is accepted
-   * only for loopback hosts (local mock servers).
+   * The instance's API host: `https://host`, `host`, or `wss://host`, optionally with a path prefix
+   * (e.g. a proxy). Plain `http://`/`ws://` is accepted only for loopback hosts (`127.0.0.0/8`,
+   * `localhost`, `*.localhost`, `[::1]`: local mock servers).
    */
   @property({ attribute: 'api-url' })
   apiUrl: string = DEFAULT_API_URL;
@@ -159,72 +130,55 @@ export class GreenQrScan extends LitElement {
 
   /** Options for each new session (timing, the `WebSocket` class). Mostly for tests and Node. */
   @property({ attribute: false })
-  sessionOptions: ScanSessionOptions & PhoneLinkOptions & { lazyGraceMs?: number } = {};
+  sessionOptions: LinkSessionOptions = {};
 
-  /** The phone number typed so far. */
   @state() private phoneInput = '';
   @state() private copied = false;
 
-  /** The state last announced with `scan-state-change`. */
-  #reportedState: ScanState = 'idle';
-  #announced = '';
-  #internals = this.attachInternals?.();
-
-  #scan = new ScanController(this, {
-    config: () => this.#config(),
-    session: () => ({ transport: this.transport, ...this.sessionOptions }),
-    enabled: () => this.mode !== 'phone',
-    lazy: () => this.lazy,
-    lazyGraceMs: () => this.sessionOptions.lazyGraceMs,
-    onEvent: (event) => this.#fromSession(event),
-  });
-
-  #phone = new PhoneLinkController(this, {
-    config: () => this.#config(),
-    options: () => this.sessionOptions,
-    changed: () => {
-      this.requestUpdate();
-      this.#emitState();
-    },
-    linked: (account) => this.dispatchEvent(new AccountLinkedEvent({ ...account })),
-    failed: (failure) => this.dispatchEvent(new ScanFailedEvent({ ...failure })),
-  });
-
+  #link = new LinkController(this, this.attachInternals?.());
   #clock = new ClockController(this, () => this.state === 'qr' || this.state === 'code');
-
   #logout = new Task(this, {
     autoRun: false,
     task: async (_: [], { signal }) => {
-      const resolved = resolveConfig(this.#config());
+      const resolved = resolveConfig(this.linkSettings().config);
       if (!resolved.ok) throw new Error(resolved.message);
       await logout(resolved.endpoints, signal);
     },
     onComplete: () => this.restart(),
   });
+  /** What the view shows, derived in `willUpdate`. */
+  #view!: ViewModel;
+  #announced = '';
 
   /** The linking state: `idle`, `connecting`, `qr`, `code`, `linked` or `failed`. Reflected as the `state` attribute. */
   get state(): ScanState {
-    return this.mode === 'phone' ? this.#phone.state : (this.#scan.session?.state ?? 'idle');
+    return this.#link.state;
   }
 
   /** The last failure's `{reason, message}`, until a new session starts. */
   get failure(): ScanFailure | undefined {
-    return this.mode === 'phone' ? this.#phone.failure : this.#scan.session?.failure;
+    return this.#link.session?.failure;
   }
 
   /** The linked account once `state` is `linked`. */
   get account(): AccountData | undefined {
-    return this.mode === 'phone' ? this.#phone.account : this.#scan.session?.account;
+    return this.#link.session?.account;
   }
 
   /** Starts over: a fresh session and QR code (or, in `phone` mode, the number form again). */
   restart(): void {
-    if (this.mode === 'phone') this.#phone.reset();
-    else this.#scan.restart();
+    this.#link.restart();
   }
 
-  #config() {
-    return { instanceId: this.instanceId, token: this.token, apiUrl: this.apiUrl };
+  /** Ends the session (a long wait, say) without `account-linked` or `scan-failed`: `state` becomes `idle` and nothing runs until `restart()` or a new setting. */
+  stop(): void {
+    this.#link.stop();
+  }
+
+  /** @internal The settings a new session is made from (read by the link controller). */
+  linkSettings() {
+    const config = { instanceId: this.instanceId, token: this.token, apiUrl: this.apiUrl };
+    return { config, mode: this.mode, lazy: this.lazy, options: { transport: this.transport, ...this.sessionOptions } };
   }
 
   override connectedCallback(): void {
@@ -235,280 +189,102 @@ export class GreenQrScan extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     langObserver.delete(this);
-    this.#emitState();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const configChanged = changed.has('instanceId') || changed.has('token') || changed.has('apiUrl');
-    if (changed.has('mode') && this.hasUpdated) {
-      if (this.mode === 'phone') {
-        this.#scan.stop();
-        this.#phone.reset();
-      } else {
-        this.#phone.stop();
-        this.#scan.restart();
-      }
-    } else if ((configChanged || changed.has('transport')) && this.isConnected && this.hasUpdated) {
-      this.restart();
-    }
+    const settings = ['instanceId', 'token', 'apiUrl', 'transport', 'mode'] as const;
+    if (this.hasUpdated && this.isConnected && settings.some((key) => changed.has(key))) this.restart();
+    this.#link.settle();
+    const code = this.#link.session instanceof PhoneLinkSession ? this.#link.session.code : undefined;
+    if (code !== this.#view?.code) this.copied = false;
+    this.#view = this.#viewModel(code);
+    this.#announce();
   }
 
-  protected override update(changed: PropertyValues<this>): void {
-    const state = this.state;
-    if (this.getAttribute('state') !== state) this.setAttribute('state', state);
-    const states = this.#internals?.states;
-    if (states) {
-      try {
-        states.clear();
-        states.add(state);
-      } catch {
-        /* CustomStateSet without plain identifiers (older engines) */
-      }
-    }
-    super.update(changed);
+  #viewModel(code: string | undefined): ViewModel {
+    const session = this.#link.session;
+    const scan = session instanceof ScanSession ? session : undefined;
+    const phone = session instanceof PhoneLinkSession ? session : undefined;
+    const { suspended } = this.#link;
+    const totalMs = phone ? (this.sessionOptions.codeValidityMs ?? 150_000) : (this.sessionOptions.scanWindowMs ?? SCAN_WINDOW_MS);
+    const total = Math.round(totalMs / 1000);
+    const left = Math.max(0, Math.min(total, Math.ceil(((session?.expiresAt ?? 0) - this.#clock.now) / 1000)));
+    const logoutError = this.#logout.status === TaskStatus.ERROR ? (this.#logout.error as Error | undefined)?.message ?? '' : undefined;
+    return {
+      t: stringsFor(this.lang || langOf(this), this.strings),
+      state: this.state,
+      phone: this.mode === 'phone',
+      waiting: suspended.has('offline') ? 'offline' : suspended.size && (this.instanceId || this.token) ? 'paused' : 'idle',
+      reconnecting: scan?.reconnecting ?? false,
+      fellBack: scan?.transport === 'http' && this.transport === 'auto',
+      qrImage: scan?.qrImage,
+      left,
+      total,
+      code,
+      copied: this.copied,
+      phoneInput: this.phoneInput,
+      requestError: phone?.requestError,
+      account: this.account,
+      failure: this.failure,
+      invalidField: session?.configProblem?.field,
+      allowLogout: this.allowLogout,
+      loggingOut: this.#logout.status === TaskStatus.PENDING,
+      logoutError,
+    };
   }
 
-  /** How much of the window is left, for the countdown bar (set through CSSOM in `updated`). */
-  #countdownRatio = 1;
+  /** The countdown is announced at a few milestones, not every second. */
+  #announce(): void {
+    const { state, left, t } = this.#view;
+    if (state !== 'qr') this.#announced = '';
+    const milestone = ANNOUNCE_AT.find((n) => left <= n && left > n - 1.5);
+    if (state === 'qr' && milestone !== undefined) this.#announced = format(t.countdownAnnounce, { n: milestone });
+  }
 
   protected override updated(): void {
     // CSSOM, not a style attribute: allowed under a strict CSP, and a transform animates without layout.
     const bar = this.renderRoot.querySelector<HTMLElement>('.countdown .left');
-    if (bar) bar.style.transform = `scaleX(${this.#countdownRatio})`;
-  }
-
-  /** Fires `scan-state-change` when the element's state differs from the last one announced. */
-  #emitState(): void {
-    const state = this.isConnected ? this.state : 'idle';
-    const previous = this.#reportedState;
-    if (state === previous) return;
-    this.#reportedState = state;
-    // Render first, so a listener that awaits `updateComplete` sees the new view.
-    this.requestUpdate();
-    const reason = state === 'failed' ? this.failure?.reason : undefined;
-    const event = new ScanStateChangeEvent(reason ? { state, previous, reason } : { state, previous });
-    this.dispatchEvent(event);
-  }
-
-  #fromSession(event: Event): void {
-    // Session events are re-created: an event cannot be dispatched twice.
-    if (event instanceof ScanStateChangeEvent) {
-      this.#emitState();
-      return;
-    }
-    let copy: Event | undefined;
-    if (event instanceof ScanFailedEvent) copy = new ScanFailedEvent({ ...event.detail });
-    else if (event instanceof AccountLinkedEvent) copy = new AccountLinkedEvent({ ...event.detail });
-    if (copy) this.dispatchEvent(copy);
+    if (bar) bar.style.transform = `scaleX(${this.#view.left / Math.max(1, this.#view.total)})`;
   }
 
   protected override render() {
-    const t = stringsFor(this.lang || langOf(this), this.strings);
-    const state = this.state;
-    const phone = this.mode === 'phone';
-    let stage: unknown = html`<div part="skeleton" class="skeleton" aria-hidden="true"></div>`;
-    let status: string = t.idle;
-    let body: unknown = nothing;
-    const session = this.#scan.session;
-    switch (state) {
-      case 'connecting':
-        status = phone ? t.phoneRequesting : session?.reconnecting ? t.reconnecting : t.connecting;
-        if (session?.transport === 'http') body = html`<p class="hint">${t.httpFallback}</p>`;
-        break;
-      case 'qr':
-        stage = html`<img part="qr" src=${session!.qrImage!} alt=${t.qrAlt} width="256" height="256" />`;
-        status = t.qrReady;
-        body = html`${this.#countdown(t, session!.expiresAt)}${session!.transport === 'http' && this.transport === 'auto'
-            ? html`<p class="hint">${t.httpFallback}</p>`
-            : nothing}<ol part="instructions">
-          <li>${t.stepOpen}</li>
-          <li>${t.stepDevices}</li>
-          <li>${t.stepLink}</li>
-          <li>${t.stepScan}</li>
-        </ol>`;
-        break;
-      case 'code':
-        stage = this.#codeView(t);
-        status = t.codeTitle;
-        body = html`<ol part="instructions">
-            <li>${t.codeStepOpen}</li>
-            <li>${t.codeStepDevices}</li>
-            <li>${t.codeStepPhone}</li>
-            <li>${t.codeStepEnter}</li>
-          </ol>
-          <p class="hint">${t.codeWaiting}</p>`;
-        break;
-      case 'linked': {
-        const account = this.account!;
-        stage = icon('ok');
-        status = t.linked;
-        body = html`<slot name="linked"
-          ><p part="account">
-            ${account.pushname ? html`<strong>${account.pushname}</strong><br />` : nothing}${phoneNumber(account.wid)}
-          </p></slot
-        >`;
-        break;
-      }
-      case 'failed':
-        stage = icon('bad');
-        ({ status, body } = this.#failureView(t, this.failure!, phone));
-        break;
-      default:
-        if (phone) {
-          stage = this.#phoneForm(t);
-          status = t.phoneTitle;
-        } else if (this.#scan.suspended.has('offline')) {
-          status = t.offline;
-        } else if (this.#scan.suspended.size && (this.instanceId || this.token)) {
-          status = t.paused;
-        }
-    }
-    if (state !== 'qr') this.#announced = '';
-    const switchLink =
-      state === 'linked' || (state === 'failed' && (this.failure?.reason === 'invalidConfig' || this.failure?.reason === 'alreadyLogged'))
-        ? nothing
-        : html`<button part="mode-switch" class="switch" type="button" @click=${this.#toggleMode}>
-            ${phone ? t.useQr : t.usePhone}
-          </button>`;
-    const formView = phone && state === 'idle';
+    const v = this.#view;
+    const { stage, status, body, modeSwitch } = renderView(v, this.#actions);
+    const formView = v.phone && v.state === 'idle';
     return html`<div part="card" class="card ${formView ? 'form-view' : ''}">
       <slot name="header"></slot>
-      <div part="stage" class="stage ${formView ? 'form' : state === 'code' ? 'flat' : ''}">${stage}</div>
+      <div part="stage" class="stage ${formView ? 'form' : v.state === 'code' ? 'flat' : ''}">${stage}</div>
       <p part="status" class="status" role="status" aria-live="polite">${status}</p>
       <p class="sr-only" aria-live="polite">${this.#announced}</p>
-      ${body} ${switchLink}
+      ${body} ${modeSwitch}
       <slot name="footer"></slot>
     </div>`;
   }
 
-  #countdown(t: Strings, expiresAt: number | undefined) {
-    if (!expiresAt) return nothing;
-    const total = Math.round((this.sessionOptions.scanWindowMs ?? 100_000) / 1000);
-    const left = Math.max(0, Math.min(total, Math.ceil((expiresAt - this.#clock.now) / 1000)));
-    const milestone = ANNOUNCE_AT.find((n) => left <= n && left > n - 1.5);
-    if (milestone !== undefined) this.#announced = format(t.countdownAnnounce, { n: milestone });
-    this.#countdownRatio = left / total;
-    return html`<div part="countdown" class="countdown ${left <= 10 ? 'low' : ''}" role="timer" aria-label=${format(t.countdownLabel, { n: left })}>
-      <span class="bar" aria-hidden="true"><span class="left"></span></span>
-      <span aria-hidden="true">${format(t.countdownShort, { n: left })}</span>
-    </div>`;
-  }
-
-  #codeView(t: Strings) {
-    const code = this.#phone.code ?? '';
-    const left = Math.max(0, Math.ceil(((this.#phone.expiresAt ?? 0) - this.#clock.now) / 1000));
-    return html`<div class="code-box">
-      <p part="code" class="code" aria-label=${format(t.codeAlt, { code: code.split('').join(' ') })}>${code}</p>
-      <button part="copy-button" type="button" @click=${() => this.#copy(code)}>${this.copied ? t.copied : t.copy}</button>
-      <span class="code-left">${format(t.countdownShort, { n: left })}</span>
-    </div>`;
-  }
-
-  #phoneForm(t: Strings) {
-    const request = this.#phone.request;
-    const error = this.#phone.invalidNumber
-      ? t.phoneInvalid
-      : request.render({
-          error: (e: unknown) => (e instanceof CodeRefusedError ? t.codeRefused : format(t.codeFailed, { message: errorText(e) })),
-          initial: () => '',
-          pending: () => '',
-          complete: () => '',
-        });
-    return html`<form part="phone-form" class="phone-form" novalidate @submit=${this.#submitPhone}>
-      <label for="phone">${t.phoneLabel}</label>
-      <input
-        id="phone"
-        part="phone-input"
-        type="tel"
-        inputmode="tel"
-        autocomplete="tel"
-        placeholder=${t.phonePlaceholder}
-        aria-invalid=${this.#phone.invalidNumber ? 'true' : 'false'}
-        aria-describedby=${ifDefined(error ? 'phone-error' : undefined)}
-        .value=${live(this.phoneInput)}
-        @input=${(e: InputEvent) => (this.phoneInput = (e.target as HTMLInputElement).value)}
-      />
-      ${error ? html`<p id="phone-error" class="error" role="alert">${error}</p>` : nothing}
-      <button part="phone-submit" type="submit">${t.phoneSubmit}</button>
-    </form>`;
-  }
-
-  #failureView(t: Strings, failure: ScanFailure, phone: boolean) {
-    const [title, hint] = FAILURE_TEXT[failure.reason];
-    const status = phone && failure.reason === 'timeoutExpired' ? t.codeExpired : t[title];
-    // Server text is interpolated as text (Lit escapes it), never as markup.
-    const detail =
-      failure.reason === 'error'
-        ? failure.message
-        : failure.reason === 'invalidConfig'
-          ? t[INVALID_FIELD_TEXT[this.#invalidField()]]
-          : phone
-            ? undefined
-            : hint && t[hint];
-    const canLogout =
-      this.allowLogout && (failure.reason === 'alreadyLogged' || (failure.reason === 'error' && /log ?out/i.test(failure.message)));
-    const logoutButton = canLogout
-      ? html`<button part="logout-button" type="button" ?disabled=${this.#logout.status === TaskStatus.PENDING} @click=${() => this.#logout.run([])}>
-            ${this.#logout.status === TaskStatus.PENDING ? t.loggingOut : t.logout}
-          </button>
-          ${this.#logout.render({
-            error: (e: unknown) => html`<p class="error" role="alert">${format(t.logoutFailed, { message: errorText(e) })}</p>`,
-          })}`
-      : nothing;
-    const retry =
-      failure.reason === 'invalidConfig'
-        ? nothing
-        : html`<button part="retry-button" type="button" @click=${() => this.restart()}>${phone ? t.newCode : t.retry}</button>`;
-    return {
-      status,
-      body: html`${detail ? html`<p part="message">${detail}</p>` : nothing}
-        <div class="actions">${logoutButton}${canLogout ? nothing : retry}</div>`,
-    };
-  }
-
-  /** Which setting an `invalidConfig` failure is about (the event's message says it in English). */
-  #invalidField(): ConfigField {
-    const resolved = resolveConfig(this.#config());
-    return resolved.ok ? 'instance-id' : resolved.field;
-  }
-
-  #toggleMode = () => {
-    this.mode = this.mode === 'phone' ? 'qr' : 'phone';
+  #actions: ViewActions = {
+    retry: () => this.restart(),
+    logout: () => void this.#logout.run([]),
+    toggleMode: () => {
+      const previous = this.mode;
+      this.mode = previous === 'phone' ? 'qr' : 'phone';
+      this.dispatchEvent(new ModeChangeEvent({ mode: this.mode, previous }));
+    },
+    submitPhone: (event: SubmitEvent) => {
+      event.preventDefault();
+      this.copied = false;
+      if (this.#link.session instanceof PhoneLinkSession) this.#link.session.submit(this.phoneInput);
+    },
+    inputPhone: (event: InputEvent) => (this.phoneInput = (event.target as HTMLInputElement).value),
+    copy: async () => {
+      try {
+        await navigator.clipboard.writeText((this.#view.code ?? '').replace(/-/g, ''));
+        this.copied = true;
+      } catch {
+        // No clipboard permission: the code stays visible to type by hand.
+      }
+    },
   };
-
-  #submitPhone = (event: SubmitEvent) => {
-    event.preventDefault();
-    this.copied = false;
-    this.#phone.submit(this.phoneInput);
-  };
-
-  async #copy(code: string) {
-    try {
-      await navigator.clipboard.writeText(code.replace(/-/g, ''));
-      this.copied = true;
-    } catch {
-      // No clipboard permission: the code stays visible to type by hand.
-    }
-  }
 }
-
-/** One observer for every element: re-render when the document's language changes. */
-const langObserver = new (class extends Set<GreenQrScan> {
-  #observer: MutationObserver | undefined;
-  override add(element: GreenQrScan) {
-    if (!this.#observer && typeof MutationObserver !== 'undefined') {
-      this.#observer = new MutationObserver(() => this.forEach((el) => el.requestUpdate()));
-      this.#observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
-    }
-    return super.add(element);
-  }
-})();
-
-const icon = (kind: 'ok' | 'bad') =>
-  html`<svg class="icon ${kind}" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
-    <circle cx="12" cy="12" r="10"></circle>
-    ${kind === 'ok' ? svg`<path d="m7.5 12.5 3 3 6-6.5"></path>` : svg`<path d="M12 7v6"></path><path d="M12 16.5v.5"></path>`}
-  </svg>`;
 
 declare global {
   interface HTMLElementTagNameMap {

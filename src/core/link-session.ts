@@ -1,0 +1,151 @@
+/**
+ * The shape every way of linking shares (QR code, phone-number code): a read-only state with the
+ * account or the failure it ended with, `start()`/`close()`, and the same typed events. DOM-free.
+ *
+ * Each `start()` begins a new *run* with its own `AbortController`: timers and requests started
+ * through {@link LinkSession.later} or with {@link LinkSession.signal} stop when the run ends, so a
+ * late callback of an old run cannot touch the new one.
+ */
+import { resolveConfig, type ConfigProblem, type Endpoints, type ScanConfig } from './config.js';
+import {
+  AccountLinkedEvent,
+  ScanFailedEvent,
+  ScanStateChangeEvent,
+  type AccountData,
+  type FailureReason,
+  type ScanFailure,
+  type ScanState,
+} from './events.js';
+
+/** A way of linking. Listen for `change` (anything a view shows changed) and the element's events. */
+export abstract class LinkSession extends EventTarget {
+  #state: ScanState = 'idle';
+  #account: AccountData | undefined;
+  #failure: ScanFailure | undefined;
+  #expiresAt: number | undefined;
+  #run = new AbortController();
+  readonly #problem: ConfigProblem | undefined;
+  /** The validated addresses (they contain the token: never log them); `undefined` when the configuration is wrong. */
+  protected readonly endpoints: Endpoints | undefined;
+
+  /** The configuration is resolved once, here. */
+  constructor(config: ScanConfig) {
+    super();
+    const resolved = resolveConfig(config);
+    this.endpoints = resolved.ok ? resolved.endpoints : undefined;
+    this.#problem = resolved.ok ? undefined : resolved;
+  }
+
+  /** What is wrong with the configuration, if anything (`missing` when a value is not set yet). */
+  get configProblem(): ConfigProblem | undefined {
+    return this.#problem;
+  }
+
+  /** Current state. */
+  get state(): ScanState {
+    return this.#state;
+  }
+  /** The linked account once `state` is `linked`. */
+  get account(): AccountData | undefined {
+    return this.#account;
+  }
+  /** Why the session failed once `state` is `failed`. */
+  get failure(): ScanFailure | undefined {
+    return this.#failure;
+  }
+  /** When the code on screen stops being valid (epoch ms), once known. */
+  get expiresAt(): number | undefined {
+    return this.#expiresAt;
+  }
+
+  /** Starts the session (or starts it over). */
+  abstract start(after?: Promise<unknown>): void;
+
+  /** Stops everything, without firing `account-linked` or `scan-failed`; an unfinished session goes back to `idle`. */
+  close(): void {
+    this.#run.abort();
+    if (this.#state !== 'linked' && this.#state !== 'failed') this.setState('idle');
+  }
+
+  /** The current run's signal: aborted when the run ends (close, a new start, linked, failed). */
+  protected get signal(): AbortSignal {
+    return this.#run.signal;
+  }
+
+  /** Ends the current run and begins a new one with a clean slate. */
+  protected newRun(): AbortSignal {
+    this.#run.abort();
+    this.#run = new AbortController();
+    this.#account = this.#failure = this.#expiresAt = undefined;
+    return this.#run.signal;
+  }
+
+  /** Runs `fn` after `ms` unless the run ends first; call the result to cancel it sooner. */
+  protected later(ms: number, fn: () => void): () => void {
+    const signal = this.#run.signal;
+    const cancel = () => clearTimeout(timer);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', cancel);
+      if (!signal.aborted) fn();
+    }, ms);
+    signal.addEventListener('abort', cancel, { once: true });
+    return () => {
+      cancel();
+      signal.removeEventListener('abort', cancel);
+    };
+  }
+
+  protected setExpiresAt(at: number | undefined): void {
+    this.#expiresAt = at;
+  }
+
+  protected link(account: AccountData): void {
+    this.#run.abort();
+    this.#account = account;
+    this.setState('linked');
+    this.dispatchEvent(new AccountLinkedEvent({ ...account }));
+  }
+
+  protected fail(reason: FailureReason, message: string): void {
+    this.#run.abort();
+    this.#failure = { reason, message };
+    this.setState('failed', reason);
+    this.dispatchEvent(new ScanFailedEvent({ ...this.#failure }));
+  }
+
+  protected setState(state: ScanState, reason?: FailureReason): void {
+    const previous = this.#state;
+    if (previous !== state) {
+      this.#state = state;
+      this.dispatchEvent(new ScanStateChangeEvent(reason ? { state, previous, reason } : { state, previous }));
+    }
+    this.changed();
+  }
+
+  /** Something a view shows changed. */
+  protected changed(): void {
+    this.dispatchEvent(new Event('change'));
+  }
+}
+
+/** What a number-only confirmation (GetStateInstance, a phone code) tells of the account. */
+export const accountFromNumber = (digits: string | undefined): AccountData => ({
+  wid: digits ? `${digits}@c.us` : '',
+  pushname: '',
+  proxy: '',
+  webhookUrl: '',
+});
+
+/** Resolves after `ms`, or at once (never rejecting) when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

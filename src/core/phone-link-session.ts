@@ -1,0 +1,115 @@
+/**
+ * Linking with a phone number instead of a QR code: GetAuthorizationCode for the number, the code
+ * on screen until it expires, and GetStateInstance until the instance is authorized. DOM-free, the
+ * same shape as {@link ScanSession}: `idle` is the number form, `connecting` the code request,
+ * `code` a code on screen, then `linked` or `failed`.
+ */
+import type { ScanConfig } from './config.js';
+import { formatAuthCode, getAuthorizationCode, GreenApiError, normalizePhoneNumber } from './green-api.js';
+import { LinkSession, accountFromNumber } from './link-session.js';
+import { pollState } from './state-poller.js';
+
+export interface PhoneLinkOptions {
+  /** How often GetStateInstance is asked while a code is shown (ms). Default 3 000. */
+  statePollIntervalMs?: number;
+  /** How long a code is valid (ms). GREEN-API: about 2.5 minutes. Default 150 000. */
+  codeValidityMs?: number;
+  /** How long one request may take (ms). Default 15 000. */
+  requestTimeoutMs?: number;
+  /** Where to report failed polls; defaults to `console.debug`. Never receives the token. */
+  debug?: (message: string) => void;
+}
+
+/** Why the last code request did not give a code; the form stays on screen. */
+export type PhoneRequestError =
+  /** The number was refused before any request (see `message`). */
+  | { kind: 'invalidNumber'; message: string }
+  /** GREEN-API answered `status: false`: ask again. */
+  | { kind: 'refused'; message: string }
+  /** The request failed (network, HTTP status, unexpected answer). */
+  | { kind: 'failed'; message: string; status?: number };
+
+export class PhoneLinkSession extends LinkSession {
+  /** The code to type in WhatsApp, grouped (`ABCD-1234`), while `state` is `code`. */
+  get code(): string | undefined {
+    return this.#code;
+  }
+  /** Why the last submitted number got no code; cleared by the next `submit()`. */
+  get requestError(): PhoneRequestError | undefined {
+    return this.#requestError;
+  }
+
+  readonly #options: PhoneLinkOptions;
+  #code: string | undefined;
+  #requestError: PhoneRequestError | undefined;
+
+  constructor(config: ScanConfig, options: PhoneLinkOptions = {}) {
+    super(config);
+    this.#options = options;
+  }
+
+  /** Back to the number form (`idle`); invalid configuration fails with `invalidConfig`. */
+  start(): void {
+    this.newRun();
+    this.#code = this.#requestError = undefined;
+    if (this.configProblem) this.fail('invalidConfig', this.configProblem.message);
+    else this.setState('idle');
+  }
+
+  /** Validates the number and asks GREEN-API for a code; an invalid number makes no request. */
+  submit(input: string): void {
+    const endpoints = this.endpoints;
+    if (!endpoints) return;
+    const signal = this.newRun();
+    this.#code = undefined;
+    const number = normalizePhoneNumber(input);
+    if (!number.ok) {
+      this.#requestError = { kind: 'invalidNumber', message: number.message };
+      this.setState('idle');
+      return;
+    }
+    this.#requestError = undefined;
+    this.setState('connecting');
+    getAuthorizationCode(endpoints, number.digits, signal, this.#options.requestTimeoutMs).then(
+      (answer) => {
+        if (signal.aborted) return;
+        if (answer.status && answer.code) this.#showCode(formatAuthCode(answer.code), number.digits);
+        else this.#refused({ kind: 'refused', message: 'GREEN-API did not issue a code' });
+      },
+      (error: unknown) => {
+        if (signal.aborted) return;
+        const e = error instanceof GreenApiError ? error : new GreenApiError('network', 'getAuthorizationCode: request failed');
+        this.#refused(e.status ? { kind: 'failed', message: e.message, status: e.status } : { kind: 'failed', message: e.message });
+      },
+    );
+  }
+
+  #refused(error: PhoneRequestError): void {
+    this.#requestError = error;
+    this.setState('idle');
+  }
+
+  #showCode(code: string, digits: string): void {
+    const endpoints = this.endpoints;
+    if (!endpoints) return;
+    const { statePollIntervalMs = 3_000, codeValidityMs = 150_000 } = this.#options;
+    const debug = this.#options.debug ?? ((message: string) => console.debug(`[green-qr-scan] ${message}`));
+    this.#code = code;
+    this.setExpiresAt(Date.now() + codeValidityMs);
+    this.later(codeValidityMs, () => this.fail('timeoutExpired', 'The linking code expired.'));
+    this.setState('code');
+    void pollState(endpoints, {
+      intervalMs: statePollIntervalMs,
+      delayMs: statePollIntervalMs,
+      timeoutMs: this.#options.requestTimeoutMs,
+      signal: this.signal,
+      onState: (state) => {
+        if (state !== 'authorized' && state !== 'yellowCard') return true;
+        // GetStateInstance says only "authorized": the number is what we know of the account.
+        this.link(accountFromNumber(digits));
+        return false;
+      },
+      onError: (error) => debug(`state poll failed: ${error.message}`),
+    });
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The element's views: one small pure function per state, each returning the stage (the square),
+ * the headline and the body. Everything they show comes from the {@link ViewModel} the element
+ * builds in `willUpdate`; clicks go to {@link ViewActions}. Server text is interpolated as text (Lit
+ * escapes it), never as markup.
+ */
+import { html, nothing, svg, type TemplateResult } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { live } from 'lit/directives/live.js';
+import type { ConfigField } from '../core/config.js';
+import type { AccountData, FailureReason, ScanFailure, ScanState } from '../core/events.js';
+import type { PhoneRequestError } from '../core/phone-link-session.js';
+import { format, type Strings } from './localize.js';
+
+export interface ViewModel {
+  t: Strings;
+  state: ScanState;
+  phone: boolean;
+  /** Which waiting text the idle QR view shows. */
+  waiting: 'idle' | 'offline' | 'paused';
+  reconnecting: boolean;
+  /** The session fell back to HTTP polling on its own (not `transport="http"`). */
+  fellBack: boolean;
+  qrImage?: string;
+  /** Seconds left of the scan window (or of the phone code), and the window's length. */
+  left: number;
+  total: number;
+  code?: string;
+  copied: boolean;
+  phoneInput: string;
+  requestError?: PhoneRequestError;
+  account?: AccountData;
+  failure?: ScanFailure;
+  /** The setting an `invalidConfig` failure is about. */
+  invalidField?: ConfigField;
+  allowLogout: boolean;
+  loggingOut: boolean;
+  logoutError?: string;
+}
+
+export interface ViewActions {
+  retry(): void;
+  logout(): void;
+  toggleMode(): void;
+  submitPhone(event: SubmitEvent): void;
+  inputPhone(event: InputEvent): void;
+  copy(): void;
+}
+
+export interface View {
+  stage: unknown;
+  status: string;
+  body?: unknown;
+}
+
+const skeleton = html`<div part="skeleton" class="skeleton" aria-hidden="true"></div>`;
+
+const icon = (kind: 'ok' | 'bad') =>
+  html`<svg class="icon ${kind}" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+    <circle cx="12" cy="12" r="10"></circle>
+    ${kind === 'ok' ? svg`<path d="m7.5 12.5 3 3 6-6.5"></path>` : svg`<path d="M12 7v6"></path><path d="M12 16.5v.5"></path>`}
+  </svg>`;
+
+const steps = (...items: string[]) => html`<ol part="instructions">${items.map((item) => html` <li>${item}</li>`)}</ol>`;
+
+const hint = (text: string) => html`<p class="hint">${text}</p>`;
+
+/** `79001234567@c.us` → `+79001234567`; anything else is shown as it is. */
+export const phoneNumber = (wid: string) => {
+  const user = wid.split('@')[0];
+  return /^\d{5,15}$/.test(user) ? `+${user}` : wid;
+};
+
+function idleView(v: ViewModel, a: ViewActions): View {
+  const { t } = v;
+  if (v.phone) return { stage: phoneForm(v, a), status: t.phoneTitle };
+  return { stage: skeleton, status: v.waiting === 'offline' ? t.offline : v.waiting === 'paused' ? t.paused : t.idle };
+}
+
+function connectingView(v: ViewModel): View {
+  const { t } = v;
+  const status = v.phone ? t.phoneRequesting : v.reconnecting ? t.reconnecting : t.connecting;
+  return { stage: skeleton, status, body: v.fellBack ? hint(t.httpFallback) : nothing };
+}
+
+function qrView(v: ViewModel): View {
+  const { t } = v;
+  return {
+    stage: html`<img part="qr" src=${v.qrImage ?? ''} alt=${t.qrAlt} width="256" height="256" />`,
+    status: t.qrReady,
+    body: html`${countdown(v)}${v.fellBack ? hint(t.httpFallback) : nothing}${steps(t.stepOpen, t.stepDevices, t.stepLink, t.stepScan)}`,
+  };
+}
+
+function countdown(v: ViewModel) {
+  const { t, left } = v;
+  return html`<div part="countdown" class="countdown ${left <= 10 ? 'low' : ''}" role="timer" aria-label=${format(t.countdownLabel, { n: left })}>
+    <span class="bar" aria-hidden="true"><span class="left"></span></span>
+    <span aria-hidden="true">${format(t.countdownShort, { n: left })}</span>
+  </div>`;
+}
+
+function codeView(v: ViewModel, a: ViewActions): View {
+  const { t } = v;
+  const code = v.code ?? '';
+  return {
+    stage: html`<div class="code-box">
+      <p part="code" class="code" aria-label=${format(t.codeAlt, { code: code.split('').join(' ') })}>${code}</p>
+      <button part="copy-button" type="button" @click=${a.copy}>${v.copied ? t.copied : t.copy}</button>
+      <span class="code-left">${format(t.countdownShort, { n: v.left })}</span>
+    </div>`,
+    status: t.codeTitle,
+    body: html`${steps(t.codeStepOpen, t.codeStepDevices, t.codeStepPhone, t.codeStepEnter)}${hint(t.codeWaiting)}`,
+  };
+}
+
+function linkedView(v: ViewModel): View {
+  const account = v.account;
+  return {
+    stage: icon('ok'),
+    status: v.t.linked,
+    body: html`<slot name="linked"
+      ><p part="account">
+        ${account?.pushname ? html`<strong>${account.pushname}</strong><br />` : nothing}${phoneNumber(account?.wid ?? '')}
+      </p></slot
+    >`,
+  };
+}
+
+function phoneForm(v: ViewModel, a: ViewActions) {
+  const { t, requestError: e } = v;
+  const error = !e ? '' : e.kind === 'invalidNumber' ? t.phoneInvalid : e.kind === 'refused' ? t.codeRefused : format(t.codeFailed, { message: e.message });
+  return html`<form part="phone-form" class="phone-form" novalidate @submit=${a.submitPhone}>
+    <label for="phone">${t.phoneLabel}</label>
+    <input
+      id="phone"
+      part="phone-input"
+      type="tel"
+      inputmode="tel"
+      autocomplete="tel"
+      placeholder=${t.phonePlaceholder}
+      aria-invalid=${e?.kind === 'invalidNumber' ? 'true' : 'false'}
+      aria-describedby=${ifDefined(error ? 'phone-error' : undefined)}
+      .value=${live(v.phoneInput)}
+      @input=${a.inputPhone}
+    />
+    ${error ? html`<p id="phone-error" class="error" role="alert">${error}</p>` : nothing}
+    <button part="phone-submit" type="submit">${t.phoneSubmit}</button>
+  </form>`;
+}
+
+/** Per reason: the headline, the hint, and whether a new attempt can help. */
+const FAILURES: Record<FailureReason, { title: keyof Strings; hint?: keyof Strings; retry: boolean }> = {
+  alreadyLogged: { title: 'failedAlreadyLogged', hint: 'failedAlreadyLoggedHint', retry: true },
+  timeoutExpired: { title: 'failedTimeoutExpired', hint: 'failedTimeoutExpiredHint', retry: true },
+  error: { title: 'failedError', retry: true },
+  connection: { title: 'failedConnection', hint: 'failedConnectionHint', retry: true },
+  invalidConfig: { title: 'failedInvalidConfig', retry: false },
+};
+
+const FIELD_HINTS: Record<ConfigField, keyof Strings> = {
+  'instance-id': 'invalidInstanceId',
+  token: 'invalidToken',
+  'api-url': 'invalidApiUrl',
+};
+
+/** GREEN-API's `error` that asks for a Logout ("Instance has auth…") means the number is already linked. */
+export const asksForLogout = (failure: ScanFailure | undefined) =>
+  failure?.reason === 'alreadyLogged' || (failure?.reason === 'error' && /log ?out/i.test(failure.message));
+
+function failedView(v: ViewModel, a: ViewActions): View {
+  const { t } = v;
+  const failure = v.failure ?? { reason: 'error', message: '' };
+  const entry = FAILURES[failure.reason];
+  const status = v.phone && failure.reason === 'timeoutExpired' ? t.codeExpired : t[entry.title];
+  // GREEN-API's own text (an `error`) is detail under the headline, shown as text.
+  const detail =
+    failure.reason === 'error'
+      ? failure.message
+      : failure.reason === 'invalidConfig'
+        ? t[FIELD_HINTS[v.invalidField ?? 'instance-id']]
+        : v.phone
+          ? undefined
+          : entry.hint && format(t[entry.hint], { n: v.total });
+  const logout = v.allowLogout && asksForLogout(failure);
+  return {
+    stage: icon('bad'),
+    status,
+    body: html`${detail ? html`<p part="message">${detail}</p>` : nothing}
+      <div class="actions">${logout ? logoutButton(v, a) : entry.retry ? retryButton(v, a) : nothing}</div>`,
+  };
+}
+
+function logoutButton(v: ViewModel, a: ViewActions) {
+  const { t } = v;
+  return html`<button part="logout-button" type="button" ?disabled=${v.loggingOut} @click=${a.logout}>${v.loggingOut ? t.loggingOut : t.logout}</button>
+    ${v.logoutError !== undefined ? html`<p class="error" role="alert">${format(t.logoutFailed, { message: v.logoutError })}</p>` : nothing}`;
+}
+
+const retryButton = (v: ViewModel, a: ViewActions) =>
+  html`<button part="retry-button" type="button" @click=${a.retry}>${v.phone ? v.t.newCode : v.t.retry}</button>`;
+
+const VIEWS: Record<ScanState, (v: ViewModel, a: ViewActions) => View> = {
+  idle: idleView,
+  connecting: connectingView,
+  qr: qrView,
+  code: codeView,
+  linked: linkedView,
+  failed: failedView,
+};
+
+/** The view of the current state, plus the switch between QR code and phone number where it helps. */
+export function renderView(v: ViewModel, a: ViewActions): View & { modeSwitch: TemplateResult | typeof nothing } {
+  const view = VIEWS[v.state](v, a);
+  const reason = v.state === 'failed' ? v.failure?.reason : undefined;
+  const hideSwitch = v.state === 'linked' || reason === 'invalidConfig' || reason === 'alreadyLogged';
+  const modeSwitch = hideSwitch
+    ? nothing
+    : html`<button part="mode-switch" class="switch" type="button" @click=${a.toggleMode}>${v.phone ? v.t.useQr : v.t.usePhone}</button>`;
+  return { ...view, modeSwitch };
+}
