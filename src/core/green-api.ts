@@ -161,7 +161,17 @@ async function requestJson(
   endpoints: Endpoints,
   method: Method,
   init: { post?: unknown; signal?: AbortSignal; timeoutMs?: number },
-): Promise<Record<string, unknown>> {
+): Promise<Record<string, unknown>>;
+async function requestJson(
+  endpoints: Endpoints,
+  method: Method,
+  init: { post?: unknown; signal?: AbortSignal; timeoutMs?: number; nullable: true },
+): Promise<Record<string, unknown> | null>;
+async function requestJson(
+  endpoints: Endpoints,
+  method: Method,
+  init: { post?: unknown; signal?: AbortSignal; timeoutMs?: number; nullable?: boolean },
+): Promise<Record<string, unknown> | null> {
   const text = await request(endpoints, method, init);
   let body: unknown;
   try {
@@ -169,6 +179,7 @@ async function requestJson(
   } catch {
     throw invalid(method, endpoints.origin);
   }
+  if (body === null && init.nullable) return null;
   if (!isPlainObject(body)) throw invalid(method, endpoints.origin);
   return body;
 }
@@ -205,7 +216,9 @@ export async function getStateInstance(
   signal?: AbortSignal,
   timeoutMs?: number,
 ): Promise<StateInstance | null> {
-  const body = await requestJson(endpoints, 'getStateInstance', { signal, timeoutMs });
+  const body = await requestJson(endpoints, 'getStateInstance', { signal, timeoutMs, nullable: true });
+  // A new instance answers a literal `null` while it is being created.
+  if (body === null) return null;
   const state = own(body, 'stateInstance');
   if (state === null) return null;
   if (!isStateInstance(state)) throw invalid('getStateInstance', endpoints.origin);

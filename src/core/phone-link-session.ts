@@ -7,7 +7,7 @@
 import type { ScanConfig } from './config.js';
 import { formatAuthCode, getAuthorizationCode, GreenApiError, normalizePhoneNumber } from './green-api.js';
 import { LinkSession, accountFromNumber } from './link-session.js';
-import { pollState } from './state-poller.js';
+import { watchForLink } from './state-poller.js';
 
 export interface PhoneLinkOptions {
   /** How often GetStateInstance is asked while a code is shown (ms). Default 3 000. */
@@ -98,18 +98,8 @@ export class PhoneLinkSession extends LinkSession {
     this.setExpiresAt(Date.now() + codeValidityMs);
     this.later(codeValidityMs, () => this.fail('timeoutExpired', 'The linking code expired.'));
     this.setState('code');
-    void pollState(endpoints, {
-      intervalMs: statePollIntervalMs,
-      delayMs: statePollIntervalMs,
-      timeoutMs: this.#options.requestTimeoutMs,
-      signal: this.signal,
-      onState: (state) => {
-        if (state !== 'authorized' && state !== 'yellowCard') return true;
-        // GetStateInstance says only "authorized": the number is what we know of the account.
-        this.link(accountFromNumber(digits));
-        return false;
-      },
-      onError: (error) => debug(`state poll failed: ${error.message}`),
-    });
+    const options = { intervalMs: statePollIntervalMs, timeoutMs: this.#options.requestTimeoutMs, signal: this.signal, debug };
+    // GetStateInstance says only "authorized": the number is what we know of the account.
+    watchForLink(endpoints, { ...options, onLinked: () => this.link(accountFromNumber(digits)) });
   }
 }

@@ -6,92 +6,22 @@
  */
 import type { ScanConfig } from './config.js';
 import type { FailureReason } from './events.js';
-import { getWaSettings, type GreenApiError } from './green-api.js';
+import type { GreenApiError } from './green-api.js';
 import { LinkSession, accountFromNumber } from './link-session.js';
 import type { ServerMessage } from './protocol.js';
-import { pollState } from './state-poller.js';
-import type { Transport, TransportKind, TransportSink } from './transports/transport.js';
+import { readLinkedNumber, watchForLink } from './state-poller.js';
+import type { Transport, TransportSink } from './transports/transport.js';
 import { openWebSocket, type WebSocketConstructor } from './transports/websocket.js';
+import { freshProgress, resolveScanOptions, type ResolvedScanOptions, type ScanSessionOptions, type ScanTransport } from './scan-options.js';
 
+export { SCAN_WINDOW_MS, type ScanSessionOptions, type ScanTransport, type ScanTransportOption } from './scan-options.js';
 export type { WebSocketConstructor };
-
-/** GREEN-API's scan window: the code must be scanned within 100 s of the session's start. */
-export const SCAN_WINDOW_MS = 100_000;
-
-/** How a session reaches GREEN-API. */
-export type ScanTransport = TransportKind;
-/** The transport to use: `auto` starts with the websocket and falls back to HTTP polling. */
-export type ScanTransportOption = 'auto' | ScanTransport;
-
-export interface ScanSessionOptions {
-  /** The `WebSocket` class to use; defaults to `globalThis.WebSocket` (in Node 20, pass the `ws` package's). */
-  WebSocket?: WebSocketConstructor;
-  /** Length of the scan window (ms). Default 100 000. */
-  scanWindowMs?: number;
-  /** How long after the window the session waits for the server's own timeout message (ms). Default 5 000. */
-  graceMs?: number;
-  /** How long one connection attempt (or one HTTP request) may take before it counts as failed (ms). Default 10 000. */
-  connectTimeoutMs?: number;
-  /** Attempts to open a socket that never opened (or HTTP polls in a row that failed) before failing with `connection`. Default 4. */
-  maxConnectAttempts?: number;
-  /** Delays between reconnection attempts (ms); the last one repeats. */
-  backoffMs?: readonly number[];
-  /** Where to report ignored frames; defaults to `console.debug`. Never receives the token. */
-  debug?: (message: string) => void;
-  /**
-   * `websocket`: the `scanqrcode` socket only. `http`: poll GREEN-API's QR and GetStateInstance
-   * methods, no socket. `auto` (default): the socket; if it fails twice without ever opening (e.g. a
-   * proxy that blocks websockets), HTTP polling for the rest of the session.
-   */
-  transport?: ScanTransportOption;
-  /** HTTP transport: how often the QR method is polled (ms). Default 1 000 (GREEN-API's advice). */
-  pollIntervalMs?: number;
-  /** How often GetStateInstance is polled while a code is shown over HTTP (ms). Default 3 000. */
-  statePollIntervalMs?: number;
-}
-
-type Options = Required<Omit<ScanSessionOptions, 'WebSocket'>> & Pick<ScanSessionOptions, 'WebSocket'>;
-
-const DEFAULTS: Omit<Options, 'debug'> = {
-  scanWindowMs: SCAN_WINDOW_MS,
-  graceMs: 5_000,
-  connectTimeoutMs: 10_000,
-  maxConnectAttempts: 4,
-  backoffMs: [500, 1_000, 2_000, 4_000],
-  transport: 'auto',
-  pollIntervalMs: 1_000,
-  statePollIntervalMs: 3_000,
-};
 
 /** Default messages, used when the server sends no text. Views show their own localised text. */
 const DEFAULT_MESSAGES = {
   alreadyLogged: 'instance account already authorized',
   error: 'GREEN-API reported an error.',
 } as const;
-
-/** What one run has seen so far; replaced whole by `start()`. */
-interface RunProgress {
-  kind: TransportKind;
-  attempts: number;
-  retries: number;
-  everOpened: boolean;
-  qrShown: boolean;
-  failedPolls: number;
-  /** Linking was seen and is being confirmed: nothing else may end the run. */
-  confirming: boolean;
-  endWindow: () => void;
-}
-
-const freshProgress = (kind: TransportKind): RunProgress => ({
-  kind,
-  attempts: 0,
-  retries: 0,
-  everOpened: false,
-  qrShown: false,
-  failedPolls: 0,
-  confirming: false,
-  endWindow: () => {},
-});
 
 /**
  * A QR linking session. Listen for `change` (anything a view shows changed), `scan-state-change`,
@@ -107,11 +37,11 @@ const freshProgress = (kind: TransportKind): RunProgress => ({
 export class ScanSession extends LinkSession {
   /** The QR code to show (a `data:image/png;base64,…` URL) while `state` is `qr`. */
   get qrImage(): string | undefined {
-    return this.#qrImage;
+    return this.#progress.qrImage;
   }
   /** `true` while connecting again after the socket dropped. */
   get reconnecting(): boolean {
-    return this.#reconnecting;
+    return this.#progress.reconnecting;
   }
   /** The transport in use: `http` when the session polls GREEN-API's HTTP methods instead of a socket. */
   get transport(): ScanTransport {
@@ -126,21 +56,13 @@ export class ScanSession extends LinkSession {
     return this.#closed;
   }
 
-  readonly #options: Options;
-  #qrImage: string | undefined;
-  #reconnecting = false;
+  readonly #options: ResolvedScanOptions;
   #closed: Promise<void> = Promise.resolve();
   #progress = freshProgress('websocket');
 
   constructor(config: ScanConfig, options: ScanSessionOptions = {}) {
     super(config);
-    const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-    this.#options = {
-      ...DEFAULTS,
-      debug: (message: string) => console.debug(`[green-qr-scan] ${message}`),
-      ...defined,
-    };
-    if (!this.#options.backoffMs.length) this.#options.backoffMs = DEFAULTS.backoffMs;
+    this.#options = resolveScanOptions(options);
   }
 
   /**
@@ -151,8 +73,6 @@ export class ScanSession extends LinkSession {
    */
   start(after?: Promise<unknown>): void {
     const signal = this.newRun();
-    this.#qrImage = undefined;
-    this.#reconnecting = false;
     const kind = this.#options.transport === 'http' ? 'http' : 'websocket';
     this.#progress = freshProgress(kind);
     if (this.configProblem) {
@@ -214,8 +134,8 @@ export class ScanSession extends LinkSession {
       case 'qrCode':
         this.#progress.qrShown = true;
         this.#progress.retries = 0;
-        this.#reconnecting = false;
-        this.#qrImage = message.image;
+        this.#progress.reconnecting = false;
+        this.#progress.qrImage = message.image;
         if (this.state === 'qr') this.changed();
         else this.setState('qr');
         return;
@@ -247,8 +167,8 @@ export class ScanSession extends LinkSession {
       this.#fail('connection', `The connection to ${origin} was lost.`);
       return;
     }
-    this.#qrImage = undefined;
-    this.#reconnecting = progress.everOpened;
+    this.#progress.qrImage = undefined;
+    this.#progress.reconnecting = progress.everOpened;
     this.setState('connecting');
     this.later(delay, () => this.#connect());
   }
@@ -256,7 +176,7 @@ export class ScanSession extends LinkSession {
   /** `auto`: the socket never opened; poll the HTTP methods for the rest of the session. */
   #switchToHttp(): void {
     this.#progress.kind = 'http';
-    this.#reconnecting = false;
+    this.#progress.reconnecting = false;
     this.#options.debug('the websocket could not be opened; polling the HTTP QR method instead');
     this.#startPolling();
   }
@@ -264,7 +184,7 @@ export class ScanSession extends LinkSession {
   #startPolling(): void {
     const endpoints = this.endpoints;
     if (!endpoints) return;
-    this.#qrImage = undefined;
+    this.#progress.qrImage = undefined;
     this.#progress.failedPolls = 0;
     this.setState('connecting');
     const sink = this.#sink({ message: (m) => this.#receiveHttp(m), failed: (e) => this.#pollFailed(e) });
@@ -288,18 +208,8 @@ export class ScanSession extends LinkSession {
     this.#handle(message);
     if (first && this.endpoints) {
       const { statePollIntervalMs, connectTimeoutMs, debug } = this.#options;
-      void pollState(this.endpoints, {
-        intervalMs: statePollIntervalMs,
-        delayMs: statePollIntervalMs,
-        timeoutMs: connectTimeoutMs,
-        signal: this.signal,
-        onState: (state) => {
-          if (state !== 'authorized' && state !== 'yellowCard') return true;
-          void this.#linkFromState();
-          return false;
-        },
-        onError: (error) => debug(`state poll failed: ${error.message}`),
-      });
+      const options = { intervalMs: statePollIntervalMs, timeoutMs: connectTimeoutMs, signal: this.signal, debug };
+      watchForLink(this.endpoints, { ...options, onLinked: () => void this.#linkFromState() });
     }
   }
 
@@ -319,12 +229,7 @@ export class ScanSession extends LinkSession {
     const signal = this.signal;
     this.#progress.confirming = true;
     this.#progress.endWindow();
-    let phone: string | undefined;
-    try {
-      phone = (await getWaSettings(endpoints, signal, this.#options.connectTimeoutMs)).phone;
-    } catch (error) {
-      if (!signal.aborted) this.#options.debug(`could not read the linked number: ${(error as Error).message}`);
-    }
+    const phone = await readLinkedNumber(endpoints, signal, this.#options.connectTimeoutMs, this.#options.debug);
     if (!signal.aborted) this.link(accountFromNumber(phone));
   }
 
@@ -333,8 +238,8 @@ export class ScanSession extends LinkSession {
   }
 
   #fail(reason: FailureReason, message: string): void {
-    this.#qrImage = undefined;
-    this.#reconnecting = false;
+    this.#progress.qrImage = undefined;
+    this.#progress.reconnecting = false;
     this.fail(reason, message);
   }
 }

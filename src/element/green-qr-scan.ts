@@ -195,13 +195,11 @@ export class GreenQrScan extends LitElement {
     const settings = ['instanceId', 'token', 'apiUrl', 'transport', 'mode'] as const;
     if (this.hasUpdated && this.isConnected && settings.some((key) => changed.has(key))) this.restart();
     this.#link.settle();
-    const code = this.#link.session instanceof PhoneLinkSession ? this.#link.session.code : undefined;
-    if (code !== this.#view?.code) this.copied = false;
-    this.#view = this.#viewModel(code);
+    this.#view = this.#viewModel();
     this.#announce();
   }
 
-  #viewModel(code: string | undefined): ViewModel {
+  #viewModel(): ViewModel {
     const session = this.#link.session;
     const scan = session instanceof ScanSession ? session : undefined;
     const phone = session instanceof PhoneLinkSession ? session : undefined;
@@ -220,7 +218,7 @@ export class GreenQrScan extends LitElement {
       qrImage: scan?.qrImage,
       left,
       total,
-      code,
+      code: phone?.code,
       copied: this.copied,
       phoneInput: this.phoneInput,
       requestError: phone?.requestError,
