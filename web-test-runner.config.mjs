@@ -9,6 +9,7 @@ import { countReporter } from './scripts/count-reporter.mjs';
 import { mockPlugin } from './test/helpers/mock-plugin.mjs';
 import { httpServerPlugin } from './test/helpers/http-server-plugin.mjs';
 import { wsServerPlugin } from './test/helpers/ws-server-plugin.mjs';
+import { sourcePlugin } from './test/helpers/source-plugin.mjs';
 import { chromiumLaunch } from './scripts/chromium.mjs';
 
 /** The strict policy of the hardening issue; test/csp/page.html is served with it (test/csp.test.ts). */
@@ -38,6 +39,7 @@ export default {
     wsServerPlugin(),
     httpServerPlugin(),
     mockPlugin(),
+    sourcePlugin(),
     (await import('./test/helpers/proxy-plugin.mjs')).proxyPlugin(),
   ],
   browsers: [

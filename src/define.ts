@@ -1,11 +1,6 @@
-/**
- * Registers `<green-qr-scan>`: the package's side-effect entry. Registering twice (two copies of
- * the package on one page) is a no-op, and nothing runs where there is no `customElements` (SSR).
- */
-import { GreenQrScan } from './element/green-qr-scan.js';
+/** Registers `<green-qr-scan>`: the package's side-effect entry (see `element/register.ts`). */
+import { defineGreenQrScan } from './element/register.js';
 
-if (typeof customElements !== 'undefined' && !customElements.get('green-qr-scan')) {
-  customElements.define('green-qr-scan', GreenQrScan);
-}
+defineGreenQrScan();
 
 export * from './index.js';

@@ -11,7 +11,9 @@ import * as React from 'react';
 import { createComponent, type EventName } from '@lit/react';
 import { GreenQrScan as GreenQrScanElement } from '../element/green-qr-scan.js';
 import type { AccountLinkedEvent, ModeChangeEvent, ScanFailedEvent, ScanStateChangeEvent } from '../core/events.js';
-import '../define.js';
+import { defineGreenQrScan } from '../element/register.js';
+
+defineGreenQrScan();
 
 export const GreenQrScan = createComponent({
   tagName: 'green-qr-scan',

@@ -7,7 +7,7 @@ import { logout } from '../core/green-api.js';
 import { PhoneLinkSession } from '../core/phone-link-session.js';
 import { SCAN_WINDOW_MS, ScanSession } from '../core/scan-session.js';
 import { ClockController } from './clock-controller.js';
-import { LinkController, type LinkSessionOptions } from './link-controller.js';
+import { LinkController, type LinkSessionOptions, type LinkSettings } from './link-controller.js';
 import { format, langOf, stringsFor, type Strings } from './localize.js';
 import { langObserver } from './lang-observer.js';
 import { renderView, type ViewActions, type ViewModel } from './views.js';
@@ -135,12 +135,12 @@ export class GreenQrScan extends LitElement {
   @state() private phoneInput = '';
   @state() private copied = false;
 
-  #link = new LinkController(this, this.attachInternals?.());
+  #link = new LinkController(this, this.attachInternals?.(), () => this.#settings());
   #clock = new ClockController(this, () => this.state === 'qr' || this.state === 'code');
   #logout = new Task(this, {
     autoRun: false,
     task: async (_: [], { signal }) => {
-      const resolved = resolveConfig(this.linkSettings().config);
+      const resolved = resolveConfig(this.#settings().config);
       if (!resolved.ok) throw new Error(resolved.message);
       await logout(resolved.endpoints, signal);
     },
@@ -175,8 +175,8 @@ export class GreenQrScan extends LitElement {
     this.#link.stop();
   }
 
-  /** @internal The settings a new session is made from (read by the link controller). */
-  linkSettings() {
+  /** The settings a new session is made from. */
+  #settings(): LinkSettings {
     const config = { instanceId: this.instanceId, token: this.token, apiUrl: this.apiUrl };
     return { config, mode: this.mode, lazy: this.lazy, options: { transport: this.transport, ...this.sessionOptions } };
   }

@@ -18,9 +18,12 @@ export type SuspendReason = 'offline' | 'pagehide' | 'offscreen';
 
 export type LinkSessionOptions = ScanSessionOptions & PhoneLinkOptions & { lazyGraceMs?: number };
 
-export interface LinkControllerHost extends ReactiveControllerHost, HTMLElement {
-  /** The settings a new session is made from. */
-  linkSettings(): { config: ScanConfig; mode: 'qr' | 'phone'; lazy: boolean; options: LinkSessionOptions };
+/** The host's settings a new session is made from. */
+export interface LinkSettings {
+  config: ScanConfig;
+  mode: 'qr' | 'phone';
+  lazy: boolean;
+  options: LinkSessionOptions;
 }
 
 export class LinkController implements ReactiveController {
@@ -31,8 +34,9 @@ export class LinkController implements ReactiveController {
   /** The state the host shows and last announced. */
   state: ScanState = 'idle';
 
-  readonly #host: LinkControllerHost;
+  readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #internals: ElementInternals | undefined;
+  readonly #settings: () => LinkSettings;
   #startPending = false;
   /** A session was closed by a suspension (or a start was held back): start afresh on resume. */
   #resume = false;
@@ -40,9 +44,10 @@ export class LinkController implements ReactiveController {
   #offscreenTimer: ReturnType<typeof setTimeout> | undefined;
   #warned = '';
 
-  constructor(host: LinkControllerHost, internals: ElementInternals | undefined) {
+  constructor(host: ReactiveControllerHost & HTMLElement, internals: ElementInternals | undefined, settings: () => LinkSettings) {
     this.#host = host;
     this.#internals = internals;
+    this.#settings = settings;
     host.addController(this);
   }
 
@@ -50,7 +55,7 @@ export class LinkController implements ReactiveController {
     this.suspended.clear();
     if (typeof navigator !== 'undefined' && navigator.onLine === false) this.suspended.add('offline');
     for (const [type, listener] of this.#windowListeners) addEventListener(type, listener);
-    if (this.#host.linkSettings().lazy && typeof IntersectionObserver !== 'undefined') {
+    if (this.#settings().lazy && typeof IntersectionObserver !== 'undefined') {
       this.suspended.add('offscreen');
       this.#observer = new IntersectionObserver(this.#onIntersect);
       this.#observer.observe(this.#host);
@@ -88,7 +93,7 @@ export class LinkController implements ReactiveController {
     this.#startPending = false;
     const previous = this.session instanceof ScanSession ? this.session.closed : undefined;
     this.#detach();
-    const { config, mode, options } = this.#host.linkSettings();
+    const { config, mode, options } = this.#settings();
     const session = mode === 'phone' ? new PhoneLinkSession(config, options) : new ScanSession(config, options);
     const problem = session.configProblem;
     // A page still setting up (credentials not set yet) waits instead of failing.
@@ -172,7 +177,7 @@ export class LinkController implements ReactiveController {
       this.#release('offscreen');
     } else if (!this.suspended.has('offscreen')) {
       // A short scroll past is not a reason to drop the QR code.
-      this.#offscreenTimer = setTimeout(() => this.#suspend('offscreen'), this.#host.linkSettings().options.lazyGraceMs ?? 5_000);
+      this.#offscreenTimer = setTimeout(() => this.#suspend('offscreen'), this.#settings().options.lazyGraceMs ?? 5_000);
     }
   };
 
