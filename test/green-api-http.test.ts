@@ -105,7 +105,34 @@ describe('GREEN-API HTTP methods', () => {
       const error = await failure(() => logout(odd), ODD_TOKEN);
       expect(error.kind).to.equal('http');
       expect(error.status).to.equal(401);
-      expect(error.message).to.equal('logout failed: HTTP 401');
+      expect(error.message).to.equal('logout failed: HTTP 401 (Unauthorized)');
+      expect(error.description).to.equal('Unauthorized');
+    });
+
+    it('keeps what an error body says, with the token scrubbed where the body echoes the address', async () => {
+      const odd = endpointsFor(server, ODD_TOKEN);
+      await server.script('GET', path('logout', ODD_SEGMENT), [{ status: 400, body: `bad token ${ODD_TOKEN} in ${ODD_SEGMENT}` }]);
+      const error = await failure(() => logout(odd), ODD_TOKEN);
+      expect(error.status).to.equal(400);
+      expect(error.description).to.equal('bad token … in …');
+    });
+
+    it('a 466 carries the quota description of its body', async () => {
+      const body = { invokeStatus: { method: 'logout', used: 100, total: 100, status: 'QUOTE_EXCEEDED', description: 'Monthly quota has been exceeded.' } };
+      await server.script('GET', path('logout'), [{ status: 466, body }]);
+      const error = await failure(() => logout(endpoints));
+      expect([error.status, error.description]).to.deep.equal([466, 'Monthly quota has been exceeded.']);
+      expect(error.message).to.equal('logout failed: HTTP 466 (Monthly quota has been exceeded.)');
+    });
+
+    it('a 429 is waited out (Retry-After honoured) and sent again, never a failure', async () => {
+      await server.script('GET', path('logout'), [{ status: 429, body: 'Too Many Requests' }, { body: { isLogout: true } }]);
+      const started = Date.now();
+      expect(await logout(endpoints)).to.deep.equal({ isLogout: true });
+      const at = (await server.requests({ path: path('logout') })).map((r) => r.at);
+      expect(at.length).to.equal(2);
+      expect(at[1] - at[0]).to.be.at.least(990);
+      expect(Date.now() - started).to.be.below(5000);
     });
 
     it('fails with invalidResponse when isLogout is not a boolean', async () => {
@@ -130,7 +157,7 @@ describe('GREEN-API HTTP methods', () => {
       const error = await failure(() => getStateInstance(endpoints));
       expect(error.kind).to.equal('http');
       expect(error.status).to.equal(500);
-      expect(error.message).to.equal('getStateInstance failed: HTTP 500');
+      expect(error.message).to.equal('getStateInstance failed: HTTP 500 (boom)');
     });
 
     for (const [name, body] of [

@@ -387,7 +387,7 @@ for (const tokenAs of ['property', 'attribute'] as const) {
       expect(await http.requests({ method: 'UPGRADE' })).to.have.length(2);
       expect(collector.console).to.deep.equal([
         'debug: [green-qr-scan] the websocket could not be opened; polling the HTTP QR method instead',
-        'debug: [green-qr-scan] QR poll failed: qr failed: HTTP 500',
+        'debug: [green-qr-scan] QR poll failed: qr failed: HTTP 500 (boom)',
       ]);
       expect(collector.events.slice(-1)).to.deep.equal(['account-linked {"wid":"79001234567@c.us","pushname":"","proxy":"","webhookUrl":""}']);
     });
@@ -421,7 +421,7 @@ for (const tokenAs of ['property', 'attribute'] as const) {
       await el.updateComplete;
       await submitPhone(el, '79001234567');
       await waitUntil(() => el.shadowRoot!.querySelector('[role=alert]'), 'no error shown');
-      expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.equal('Could not get a code: getAuthorizationCode failed: HTTP 500');
+      expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.equal('Could not get a code. Check your connection and try again.');
       await submitPhone(el, '79001234567');
       await waitUntil(() => el.state === 'failed', 'the code did not expire', { timeout: 5000 });
       await finish(el);
@@ -461,7 +461,7 @@ for (const tokenAs of ['property', 'attribute'] as const) {
         for (const path of paths) expect(path.endsWith(`/${SPECIAL_SEGMENT}`), path).to.equal(true);
         expect(collector.console).to.deep.equal([
           'debug: [green-qr-scan] the websocket could not be opened; polling the HTTP QR method instead',
-          'debug: [green-qr-scan] could not read the linked number: getWaSettings failed: HTTP 404',
+          'debug: [green-qr-scan] could not read the linked number: getWaSettings failed: HTTP 404 (nope)',
         ]);
       });
 

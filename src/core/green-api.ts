@@ -7,9 +7,23 @@
  */
 import type { Endpoints } from './config.js';
 import { cleanText, parseFrame, type ServerMessage } from './protocol.js';
+import { holdBack, retryAfterMs, takeSlot } from './rate-gate.js';
 
-/** `stateInstance` values GREEN-API documents. */
-export const STATE_INSTANCES = ['notAuthorized', 'authorized', 'blocked', 'sleepMode', 'starting', 'yellowCard'] as const;
+/**
+ * `stateInstance` values GREEN-API documents (WhatsApp), plus `suspended`, `pendingCode` and
+ * `pendingPassword` that its own clients know.
+ */
+export const STATE_INSTANCES = [
+  'notAuthorized',
+  'authorized',
+  'blocked',
+  'sleepMode',
+  'starting',
+  'yellowCard',
+  'suspended',
+  'pendingCode',
+  'pendingPassword',
+] as const;
 export type StateInstance = (typeof STATE_INSTANCES)[number];
 
 /** What the QR method answers. */
@@ -30,6 +44,8 @@ export interface WaSettings {
   /** The linked number, digits only (e.g. `79001234567`); absent when GREEN-API sends none. */
   phone?: string;
   stateInstance?: StateInstance;
+  /** GREEN-API is still cleaning up after a Logout: no new linking is possible yet. */
+  logoutProcess?: boolean;
 }
 
 /** How a request failed. */
@@ -40,13 +56,19 @@ export class GreenApiError extends Error {
   readonly kind: GreenApiErrorKind;
   /** The HTTP status, for `kind: 'http'`. */
   readonly status?: number;
-  constructor(kind: GreenApiErrorKind, message: string, status?: number) {
+  /** What GREEN-API's answer said (its text, or a 466 body's description), without the token. */
+  readonly description?: string;
+  constructor(kind: GreenApiErrorKind, message: string, status?: number, description?: string) {
     super(message);
     this.name = 'GreenApiError';
     this.kind = kind;
     if (status !== undefined) this.status = status;
+    if (description) this.description = description;
   }
 }
+
+/** How long the QR method may take by default (ms): GREEN-API answers can take up to a minute. */
+export const QR_TIMEOUT_MS = 60_000;
 
 /** How long one request may take by default (ms). */
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -54,6 +76,10 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 const MAX_BODY_LENGTH = 4_000_000;
 
 type Method = 'qr' | 'logout' | 'getStateInstance' | 'getAuthorizationCode' | 'getWaSettings';
+/** Longest error body read for its description (characters). */
+const MAX_ERROR_BODY = 4_000;
+/** 429 answers in a row a request waits out before it gives up (with that 429). */
+const MAX_RATE_LIMITED = 5;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -97,14 +123,39 @@ function withTimeout(signal: AbortSignal | undefined, timeoutMs: number) {
   };
 }
 
-/** Sends one request and returns the body parsed as JSON (`text` for the QR method). */
+/**
+ * Sends one request within GREEN-API's rate limits and returns the body text. A 429 is waited out
+ * (its `Retry-After` honoured) and sent again; any other failure is a {@link GreenApiError}.
+ */
 async function request(
   endpoints: Endpoints,
   method: Method,
   init: { post?: unknown; signal?: AbortSignal; timeoutMs?: number },
 ): Promise<string> {
+  for (let limited = 0; ; limited++) {
+    await takeSlot(endpoints.httpBase, method, init.signal);
+    if (init.signal?.aborted) throw new GreenApiError('aborted', `${method}: aborted`);
+    try {
+      return await send(endpoints, method, init);
+    } catch (error) {
+      if (!(error instanceof RateLimited) || limited + 1 >= MAX_RATE_LIMITED) throw error instanceof RateLimited ? error.error : error;
+      holdBack(endpoints.httpBase, method, Date.now() + error.waitMs);
+    }
+  }
+}
+
+/** A 429, to be waited out. */
+class RateLimited extends Error {
+  constructor(
+    readonly waitMs: number,
+    readonly error: GreenApiError,
+  ) {
+    super(error.message);
+  }
+}
+
+async function send(endpoints: Endpoints, method: Method, init: { post?: unknown; signal?: AbortSignal; timeoutMs?: number }): Promise<string> {
   const { origin } = endpoints;
-  if (init.signal?.aborted) throw new GreenApiError('aborted', `${method}: aborted`);
   const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const guard = withTimeout(init.signal, timeoutMs);
   const failed = (): GreenApiError =>
@@ -116,29 +167,12 @@ async function request(
   try {
     let response: Response;
     try {
-      const url = `${endpoints.httpBase}/${method}/${endpoints.tokenSegment}`;
-      response = await fetch(
-        url,
-        init.post === undefined
-          ? { method: 'GET', cache: 'no-store', credentials: 'omit', signal: guard.signal }
-          : {
-              method: 'POST',
-              cache: 'no-store',
-              credentials: 'omit',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify(init.post),
-              signal: guard.signal,
-            },
-      );
+      response = await fetch(`${endpoints.httpBase}/${method}/${endpoints.tokenSegment}`, fetchInit(init.post, guard.signal));
     } catch {
       // The browser's own message may name the URL: never pass it on.
       throw failed();
     }
-    if (!response.ok) {
-      // Drop the body without reading it.
-      response.body?.cancel().catch(() => {});
-      throw new GreenApiError('http', `${method} failed: HTTP ${response.status}`, response.status);
-    }
+    if (!response.ok) throw await httpError(endpoints, method, response);
     let text: string;
     try {
       text = await response.text();
@@ -150,6 +184,42 @@ async function request(
   } finally {
     guard.dispose();
   }
+}
+
+const fetchInit = (post: unknown, signal: AbortSignal): RequestInit =>
+  post === undefined
+    ? { method: 'GET', cache: 'no-store', credentials: 'omit', signal }
+    : { method: 'POST', cache: 'no-store', credentials: 'omit', headers: { 'content-type': 'application/json' }, body: JSON.stringify(post), signal };
+
+/** An answer that is not 2xx: its status and what its body says (a 466 body's description), without the token. */
+async function httpError(endpoints: Endpoints, method: Method, response: Response): Promise<GreenApiError | RateLimited> {
+  let text = '';
+  try {
+    text = (await response.text()).slice(0, MAX_ERROR_BODY);
+  } catch {
+    // No body to read.
+  }
+  const description = describeBody(text, endpoints);
+  const status = response.status;
+  const error = new GreenApiError('http', `${method} failed: HTTP ${status}${description ? ` (${description})` : ''}`, status, description);
+  return status === 429 ? new RateLimited(retryAfterMs(response.headers.get('retry-after')), error) : error;
+}
+
+/** The text of an error body: a 466's `invokeStatus`/`correspondentsStatus` description, a JSON `message`, or plain text. */
+function describeBody(text: string, endpoints: Endpoints): string {
+  let described: unknown = text;
+  try {
+    const body: unknown = JSON.parse(text);
+    if (isPlainObject(body)) {
+      const quota = [own(body, 'correspondentsStatus'), own(body, 'invokeStatus')].find((q) => isPlainObject(q) && typeof q.description === 'string');
+      described = isPlainObject(quota) ? quota.description : (own(body, 'message') ?? own(body, 'error') ?? '');
+    }
+  } catch {
+    // Plain text.
+  }
+  // An answer that echoes the address must not carry the token on.
+  const token = decodeURIComponent(endpoints.tokenSegment);
+  return cleanText(typeof described === 'string' ? described.split(endpoints.tokenSegment).join('…').split(token).join('…') : '').slice(0, 300);
 }
 
 const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
@@ -188,7 +258,7 @@ async function requestJson(
  * GET `{httpBase}/qr/{token}`: the current QR code (`qrCode`, with a data URL ready for `<img src>`),
  * `alreadyLogged`, or `error`. Poll it about once a second.
  */
-export async function getQr(endpoints: Endpoints, signal?: AbortSignal, timeoutMs?: number): Promise<QrResult> {
+export async function getQr(endpoints: Endpoints, signal?: AbortSignal, timeoutMs = QR_TIMEOUT_MS): Promise<QrResult> {
   const text = await request(endpoints, 'qr', { signal, timeoutMs });
   const parsed = parseFrame(text);
   if (!parsed.ok) throw invalid('qr', endpoints.origin);
@@ -270,6 +340,7 @@ export async function getWaSettings(endpoints: Endpoints, signal?: AbortSignal, 
     if (!isStateInstance(state)) throw invalid('getWaSettings', endpoints.origin);
     result.stateInstance = state;
   }
+  if (own(body, 'logoutProcess') === true) result.logoutProcess = true;
   return result;
 }
 

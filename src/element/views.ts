@@ -129,7 +129,7 @@ function linkedView(v: ViewModel): View {
 
 function phoneForm(v: ViewModel, a: ViewActions) {
   const { t, requestError: e } = v;
-  const error = !e ? '' : e.kind === 'invalidNumber' ? t.phoneInvalid : e.kind === 'refused' ? t.codeRefused : format(t.codeFailed, { message: e.message });
+  const error = !e ? '' : e.kind === 'invalidNumber' ? t.phoneInvalid : e.kind === 'refused' ? t.codeRefused : t.codeFailed;
   return html`<form part="phone-form" class="phone-form" novalidate @submit=${a.submitPhone}>
     <label for="phone">${t.phoneLabel}</label>
     <input

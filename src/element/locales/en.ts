@@ -42,7 +42,7 @@ export const en = {
   phoneSubmit: 'Get code',
   phoneRequesting: 'Requesting a code…',
   phoneInvalid: 'Enter the full number with its country code, e.g. +7 900 123-45-67.',
-  codeFailed: 'Could not get a code: {message}',
+  codeFailed: 'Could not get a code. Check your connection and try again.',
   codeRefused: 'GREEN-API did not issue a code. Try again.',
   codeTitle: 'Enter this code on your phone',
   codeAlt: 'Linking code {code}',

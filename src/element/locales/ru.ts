@@ -41,7 +41,7 @@ export const ru: Strings = {
   phoneSubmit: 'Получить код',
   phoneRequesting: 'Запрашиваем код…',
   phoneInvalid: 'Введите полный номер с кодом страны, например +7 900 123-45-67.',
-  codeFailed: 'Не удалось получить код: {message}',
+  codeFailed: 'Не удалось получить код. Проверьте подключение и попробуйте ещё раз.',
   codeRefused: 'GREEN-API не выдал код. Попробуйте ещё раз.',
   codeTitle: 'Введите этот код на телефоне',
   codeAlt: 'Код привязки {code}',

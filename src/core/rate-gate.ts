@@ -1,0 +1,41 @@
+/**
+ * GREEN-API's per-instance rate limits (requests per second, from its rate-limiter page), kept by
+ * every session on the page together: a request waits until its method's slot is free, and a 429's
+ * `Retry-After` holds the method back for that long.
+ */
+import { sleep } from './link-session.js';
+
+/** Requests per second per instance and method (`scanqrcode` is the websocket). */
+export const RATE_LIMITS: Readonly<Record<string, number>> = {
+  qr: 3,
+  scanqrcode: 1,
+  getStateInstance: 1,
+  getWaSettings: 1,
+  logout: 1,
+  getAuthorizationCode: 1,
+};
+
+/** The earliest start of the next request, by instance address and method. */
+const nextSlot = new Map<string, number>();
+
+/** Waits for a free slot of `method` on the instance at `base` (an address without the token), and takes it. */
+export async function takeSlot(base: string, method: string, signal?: AbortSignal): Promise<void> {
+  const key = `${base} ${method}`;
+  const now = Date.now();
+  const at = Math.max(now, nextSlot.get(key) ?? 0);
+  nextSlot.set(key, at + 1000 / (RATE_LIMITS[method] ?? 1));
+  if (at > now) await sleep(at - now, signal ?? new AbortController().signal);
+}
+
+/** Holds `method` back until `until` (epoch ms), e.g. after a 429. */
+export function holdBack(base: string, method: string, until: number): void {
+  const key = `${base} ${method}`;
+  nextSlot.set(key, Math.max(nextSlot.get(key) ?? 0, until));
+}
+
+/** `Retry-After` in ms (seconds or an HTTP date), at least 1 s, at most 60 s. */
+export function retryAfterMs(header: string | null, now = Date.now()): number {
+  const seconds = Number(header);
+  const ms = header && Number.isFinite(seconds) ? seconds * 1000 : header ? Date.parse(header) - now : NaN;
+  return Math.min(60_000, Math.max(1_000, Number.isFinite(ms) ? ms : 1_000));
+}
