@@ -207,7 +207,7 @@ describe('ScanSession over HTTP (QR method polling)', () => {
     expect(log).to.deep.equal(['idle->connecting', 'connecting->qr', 'qr->idle']);
   });
 
-  it('start() again and again stays within GREEN-API's qr limit (3 per second)', async () => {
+  it('start() again and again stays within GREEN-API’s qr limit (3 per second)', async () => {
     await server.script('GET', path('qr'), [qr(png1)]);
     await server.script('GET', path('getStateInstance'), [{ body: { stateInstance: 'notAuthorized' } }]);
     const s = session({ pollIntervalMs: 100 });
