@@ -1,16 +1,69 @@
 // Node side of test/helpers/mock.ts: a web-test-runner plugin that runs the local GREEN-API stand-in
 // (mock/server.mjs) for browser tests, and decodes QR code PNGs in Node (pngjs + jsQR), driven with
-// `executeServerCommand`.
+// `executeServerCommand`. `mock-cli` runs the stand-in's command line (`npm run mock`) in a child process.
 //
 // Commands answer JSON. Expected failures (no such server, no QR code in the image) are answered as
 // `{ error: string }` rather than thrown; the browser helper throws them. Unknown commands return
 // undefined (not ours).
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { startMockServer } from '../../mock/server.mjs';
 
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Longest a `mock-cli` run may take (web-test-runner drops command answers after 20 s). */
+const CLI_MAX_MS = 15_000;
+
+/**
+ * Runs the stand-in's command line as a person would: `node mock/server.mjs ARGS` (or, with `npm`,
+ * `npm run mock -- ARGS`) in the repository. `{busy}` in ARGS becomes a port this plugin holds open
+ * on 127.0.0.1. Collects stdout/stderr until the process exits or stdout matches `until`; then
+ * stops it (SIGTERM to its process group) and waits for it to end.
+ * @param {{ args?: string[], npm?: boolean, until?: string, timeoutMs?: number }} payload
+ */
+async function runCli(payload) {
+  const args = Array.isArray(payload.args) ? payload.args.map(String) : [];
+  /** @type {import('node:net').Server | undefined} */
+  let blocker;
+  if (args.some((a) => a.includes('{busy}'))) {
+    blocker = createServer();
+    await new Promise((resolve) => blocker.listen(0, '127.0.0.1', () => resolve(undefined)));
+    const busy = String(/** @type {import('node:net').AddressInfo} */ (blocker.address()).port);
+    for (let i = 0; i < args.length; i++) args[i] = args[i].replaceAll('{busy}', busy);
+  }
+  const [command, argv] = payload.npm ? ['npm', ['run', '--silent', 'mock', '--', ...args]] : [process.execPath, ['mock/server.mjs', ...args]];
+  const child = spawn(command, argv, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: '', MOCK_PROFILE: '', MOCK_MESSENGER: '' } });
+  const out = { code: /** @type {number | null} */ (null), signal: /** @type {string | null} */ (null), stdout: '', stderr: '', matched: false, timedOut: false };
+  const until = typeof payload.until === 'string' ? new RegExp(payload.until) : undefined;
+  const stop = () => {
+    try {
+      process.kill(-(/** @type {number} */ (child.pid)), 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  const timer = setTimeout(() => { out.timedOut = true; stop(); }, Math.min(Number(payload.timeoutMs) || 10_000, CLI_MAX_MS));
+  child.stdout.on('data', (chunk) => {
+    out.stdout += chunk;
+    if (until && !out.matched && until.test(out.stdout)) {
+      out.matched = true;
+      stop();
+    }
+  });
+  child.stderr.on('data', (chunk) => (out.stderr += chunk));
+  await new Promise((resolve) => {
+    child.on('error', (err) => { out.stderr += String(err); resolve(undefined); });
+    child.on('close', (code, signal) => { out.code = code; out.signal = signal; resolve(undefined); });
+  });
+  clearTimeout(timer);
+  if (blocker) await new Promise((resolve) => blocker.close(() => resolve(undefined)));
+  return out;
+}
+
 /** Fast timings for tests; a test's own options override them. */
-const TEST_DEFAULTS = { port: 0, firstQrDelayMs: 50, qrIntervalMs: 300, timeoutMs: 3000 };
+const TEST_DEFAULTS = { port: 0, firstQrDelayMs: 50, qrIntervalMs: 300, qrRefreshMs: 300, timeoutMs: 3000 };
 const DATA_URL = /^data:image\/png;base64,([A-Za-z0-9+/]+={0,2})$/;
 
 /** The text of the QR code in a `data:image/png;base64,…` URL, or `{error}`. */
@@ -62,6 +115,8 @@ export function mockPlugin() {
         }
         case 'qr-decode':
           return decodeQr(payload.dataUrl);
+        case 'mock-cli':
+          return runCli(payload);
         default:
           return undefined;
       }
