@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
+import WebSocket from 'ws';
 import { startMockServer } from '../../mock/server.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -82,6 +83,41 @@ function decodeQr(dataUrl) {
   return { text: code.data, version: code.version, width: png.width, height: png.height };
 }
 
+/**
+ * Opens a websocket from Node (where, unlike in a page, a refused handshake's status can be read):
+ * the status of a refused upgrade, or the frames received until the server closes it or `waitMs` ends.
+ * @param {{ url?: string, waitMs?: number }} payload
+ */
+function probeSocket({ url, waitMs = 1000 }) {
+  return new Promise((resolve) => {
+    /** @type {{ status?: number, retryAfter?: string, opened: boolean, frames: string[], closeCode?: number, error?: string }} */
+    const out = { opened: false, frames: [] };
+    let ws;
+    try {
+      ws = new WebSocket(String(url));
+    } catch (err) {
+      resolve({ error: `bad url: ${err instanceof Error ? err.message : err}` });
+      return;
+    }
+    const timer = setTimeout(() => ws.terminate(), Math.min(Number(waitMs) || 1000, CLI_MAX_MS));
+    ws.on('unexpected-response', (req, res) => {
+      out.status = res.statusCode;
+      if (res.headers['retry-after'] !== undefined) out.retryAfter = String(res.headers['retry-after']);
+      req.destroy();
+      clearTimeout(timer);
+      resolve(out);
+    });
+    ws.on('open', () => (out.opened = true));
+    ws.on('message', (data) => out.frames.push(String(data)));
+    ws.on('error', () => {});
+    ws.on('close', (code) => {
+      clearTimeout(timer);
+      out.closeCode = code;
+      resolve(out);
+    });
+  });
+}
+
 export function mockPlugin() {
   /** @type {Map<string, {sessionId: string, mock: Awaited<ReturnType<typeof startMockServer>>}>} */
   const mocks = new Map();
@@ -117,6 +153,8 @@ export function mockPlugin() {
           return decodeQr(payload.dataUrl);
         case 'mock-cli':
           return runCli(payload);
+        case 'mock-probe-socket':
+          return probeSocket(payload);
         default:
           return undefined;
       }

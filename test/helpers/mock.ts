@@ -251,3 +251,23 @@ export interface MockCliRun {
 export function runMockCli(args: string[], options: { npm?: boolean; until?: string; timeoutMs?: number } = {}): Promise<MockCliRun> {
   return command<MockCliRun>('mock-cli', { args, ...options });
 }
+
+/** How a websocket opened from Node fared (see `probeSocket`). */
+export interface SocketProbe {
+  /** The HTTP status of a refused upgrade. */
+  status?: number;
+  /** Its `Retry-After` header, if any. */
+  retryAfter?: string;
+  opened: boolean;
+  /** Text frames received before the server closed the socket or the wait ended. */
+  frames: string[];
+  closeCode?: number;
+}
+
+/**
+ * Opens a websocket to `url` from Node, where (unlike in a page) a refused handshake's status can be
+ * read; collects frames for at most `waitMs`.
+ */
+export function probeSocket(url: string, waitMs = 1000): Promise<SocketProbe> {
+  return command<SocketProbe>('mock-probe-socket', { url, waitMs });
+}
