@@ -217,6 +217,32 @@ describe('GREEN-API stand-in', () => {
       expect(s.frames.at(-1)).to.deep.equal({ type: 'accountData', wid: '79001234567@c.us', pushname: 'Demo phone', proxy: '127.0.0.1', webhookUrl: '' });
       expect((await api(m, id, 'getWaSettings')).body).to.include({ phone: '79001234567', stateInstance: 'authorized', chatId: '79001234567@c.us' });
       expect((await api(m, id, 'getSettings')).body.wid).to.equal('79001234567@c.us');
+      expect((await api(m, id, 'getAccountSettings')).status).to.equal(404);
+      expect((await api(m, id, 'sendAuthorizationPassword', { post: { password: 'x' } })).status).to.equal(404);
+    });
+
+    it('the server\'s profile applies to instances without their own; `name: null` goes back to it', async () => {
+      const mock = await own({});
+      expect(await (await fetch(`${mock.url}/mock/profile`)).json()).to.deep.equal({ profile: 'happy', options: {}, messenger: 'whatsapp' });
+      const mine = newId();
+      await mock.profile(mine, 'happy');
+      expect(await mock.serverProfile('forbidden')).to.deep.equal({ profile: 'forbidden', options: {}, messenger: 'whatsapp' });
+      expect((await api(mock, newId(), 'getStateInstance')).status).to.equal(403);
+      expect((await api(mock, mine, 'getStateInstance')).status).to.equal(200);
+      expect((await mock.profile(mine, null)).state.profile).to.equal('forbidden');
+      expect((await api(mock, mine, 'getStateInstance')).status).to.equal(403);
+      const started = await own({ profile: 'null-state', profileOptions: { shape: 'field' } });
+      expect((await api(started, newId(), 'getStateInstance')).text).to.equal('{"stateInstance":null}');
+    });
+
+    it('POST /mock/refuse-websocket: every upgrade is refused with 403 (a proxy that blocks websockets)', async () => {
+      const mock = await own({});
+      const refuse = (value: boolean) =>
+        fetch(`${mock.url}/mock/refuse-websocket`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refuse: value }) });
+      expect(await (await refuse(true)).json()).to.deep.equal({ refuseWebsocket: true });
+      expect(await probeSocket(wsUrl(mock, newId()))).to.deep.include({ status: 403, opened: false });
+      await refuse(false);
+      expect(await probeSocket(wsUrl(mock, newId()), 200)).to.deep.include({ opened: true });
     });
 
     it('slow-first-qr: the first code comes after delayMs, on the socket and by HTTP (the request stays open)', async () => {
@@ -705,6 +731,9 @@ describe('GREEN-API stand-in', () => {
       expect(stats).to.deep.include({ messenger: 'whatsapp', windowMs: 1000, limited: 2 + 4 * 2 });
       expect(stats.methods.qr).to.deep.equal({ total: 5, limited: 2, maxPerSecond: 5, limit: 3 });
       expect(stats.methods.getStateInstance).to.deep.equal({ total: 3, limited: 2, maxPerSecond: 3, limit: 1 });
+      // Methods the rate-limiter pages do not list: 50 per second.
+      expect((await burst(r, id, 'getAuthorizationCode', 3, { phoneNumber: 79001234567 })).ok).to.equal(3);
+      expect((await r.stats(id)).methods.getAuthorizationCode.limit).to.equal(50);
     });
 
     it('WhatsApp: one scanqrcode upgrade per second; the next is refused with 429', async () => {
@@ -739,13 +768,13 @@ describe('GREEN-API stand-in', () => {
       const fast = await startMock({ rateWindowMs: 300 });
       try {
         const [a, b] = [newId(), newId()];
+        const burstAt = performance.now();
         expect((await burst(fast, a, 'getStateInstance', 2)).ok).to.equal(1);
         expect((await burst(fast, b, 'getStateInstance', 1)).ok).to.equal(1);
         expect((await burst(fast, a, 'getWaSettings', 1)).ok).to.equal(1);
         expect((await fast.stats(a)).methods.getStateInstance).to.deep.equal({ total: 2, limited: 1, maxPerSecond: 2, limit: 1 });
-        const refusedAt = performance.now();
         await waitUntil(async () => (await api(fast, a, 'getStateInstance', { paced: false })).status === 200, 'never let through', { timeout: 3000, interval: 50 });
-        expect(performance.now() - refusedAt).to.be.at.least(200);
+        expect(performance.now() - burstAt).to.be.at.least(290);
         // Every attempt counts in maxPerSecond, the refused ones too.
         expect((await fast.stats(a)).methods.getStateInstance.maxPerSecond).to.be.at.least(3);
       } finally {
@@ -759,6 +788,98 @@ describe('GREEN-API stand-in', () => {
       expect(rateLimits.v3.qr).to.equal(1);
       expect(rateLimits.telegram.qr).to.equal(3);
       expect(await r.stats('1')).to.deep.equal({ idInstance: '1', messenger: 'whatsapp', windowMs: 1000, limited: 0, methods: {} });
+    });
+  });
+
+  describe('README: Local GREEN-API stand-in', () => {
+    /** The section's text, and the lines of its `sh` code blocks. */
+    async function readme() {
+      const md = await (await fetch('/README.md', { cache: 'no-store' })).text();
+      const start = md.indexOf('## Local GREEN-API stand-in');
+      const section = md.slice(start, md.indexOf('\n## ', start + 3));
+      const lines = [...section.matchAll(/```sh\n([\s\S]*?)```/g)]
+        .flatMap((block) => block[1].split('\n'))
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'));
+      return { section, lines };
+    }
+
+    /** Shell words: split on spaces, '…' and "…" quote (enough for the README's commands). */
+    function words(line: string): string[] {
+      const out: string[] = [];
+      for (const match of line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)) out.push(match[1] ?? match[2] ?? match[3]);
+      return out;
+    }
+
+    it('every command of the section runs as written (ports replaced by free ones)', async function () {
+      this.timeout(60_000);
+      const { lines } = await readme();
+      expect(lines.length).to.be.at.least(7);
+      for (const line of lines) {
+        const w = words(line);
+        const env: Record<string, string> = {};
+        while (/^[A-Z_]+=/.test(w[0])) {
+          const [key, value] = w.shift()!.split('=');
+          env[key] = value;
+        }
+        if (w[0] === 'npm' && w[1] === 'run' && w[2] === 'mock') {
+          const args = w.slice(4);
+          const portAt = args.indexOf('--port');
+          if (portAt >= 0) args[portAt + 1] = '0';
+          else args.push('--port', '0');
+          const out = await runMockCli(args, { npm: true, until: 'control', env });
+          expect(out.matched, `${line}\n${out.stderr}`).to.equal(true);
+          expect(out.stderr, line).to.equal('');
+          const profile = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : 'happy';
+          const options = args.includes('--profile-options') ? JSON.parse(args[args.indexOf('--profile-options') + 1]) : {};
+          const messenger = args.includes('--messenger') ? args[args.indexOf('--messenger') + 1] : 'whatsapp';
+          const { profiles } = await (await fetch(`${m.url}/mock/profiles`)).json();
+          const merged = JSON.stringify({ ...profiles[profile].options, ...options });
+          expect(out.stdout, line).to.contain(`profile    ${profile} ${merged}; instances are ${messenger} unless set`);
+        } else if (w[0] === 'npm' && w[1] === 'run' && w[2] === 'demo') {
+          const out = await runMockCli(w.slice(4), { npm: true, script: 'demo', env: { ...env, MOCK_PORT: '0' }, until: 'GREEN-API mock .*\\)', timeoutMs: 15_000 });
+          expect(out.matched, `${line}\n${out.stdout}\n${out.stderr}`).to.equal(true);
+          expect(out.stdout, line).to.match(/green-qr-scan demo {3}http:\/\/127\.0\.0\.1:\d+\//);
+          expect(out.stdout, line).to.contain(`profile ${env.MOCK_PROFILE ?? 'happy'}, ${env.MOCK_MESSENGER ?? 'whatsapp'}`);
+        } else if (w[0] === 'curl') {
+          const mock = await own({});
+          let method = 'GET';
+          let body: string | undefined;
+          const headers: Record<string, string> = {};
+          let url = '';
+          for (let i = 1; i < w.length; i++) {
+            if (w[i] === '-X') method = w[++i];
+            else if (w[i] === '-H') {
+              const [key, ...value] = w[++i].split(':');
+              headers[key.trim()] = value.join(':').trim();
+            } else if (w[i] === '-d') body = w[++i];
+            else url = w[i];
+          }
+          expect(url, line).to.match(/^http:\/\/127\.0\.0\.1:7070\/mock\//);
+          const res = await fetch(url.replace('http://127.0.0.1:7070', mock.url), { method, headers, body });
+          expect(res.status, line).to.equal(200);
+          const reply = await res.json();
+          if (body) {
+            const sent = JSON.parse(body);
+            if (sent.name) expect(reply.state, line).to.deep.include({ profile: sent.name, profileOptions: { ...sent.options } });
+            if (sent.messenger) expect(reply.state.messenger, line).to.equal(sent.messenger);
+          } else {
+            expect(reply, line).to.include.keys('idInstance', 'messenger', 'windowMs', 'limited', 'methods');
+          }
+          await mock.stop();
+          extra = undefined;
+        } else {
+          expect.fail(`a command in the README that no test runs: ${line}`);
+        }
+      }
+    });
+
+    it('the profile table lists every profile with its default options', async () => {
+      const { section } = await readme();
+      const rows = [...section.matchAll(/^\| `([a-z-]+)` \| .* \| `(\{.*\})` \|$/gm)];
+      const { profiles } = await (await fetch(`${m.url}/mock/profiles`)).json();
+      expect(rows.map((row) => row[1])).to.deep.equal(ALL_PROFILES);
+      for (const [, name, options] of rows) expect(JSON.parse(options), name).to.deep.equal(profiles[name].options);
     });
   });
 

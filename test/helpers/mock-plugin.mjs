@@ -17,12 +17,16 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Longest a `mock-cli` run may take (web-test-runner drops command answers after 20 s). */
 const CLI_MAX_MS = 15_000;
 
+/** The environment variables a run may set (the ones the README's commands use). */
+const CLI_ENV = new Set(['PORT', 'MOCK_PORT', 'DEMO_PORT', 'MOCK_PROFILE', 'MOCK_MESSENGER']);
+
 /**
  * Runs the stand-in's command line as a person would: `node mock/server.mjs ARGS` (or, with `npm`,
- * `npm run mock -- ARGS`) in the repository. `{busy}` in ARGS becomes a port this plugin holds open
+ * `npm run mock -- ARGS`; with `script: 'demo'`, demo/serve.mjs / `npm run demo`) in the repository,
+ * with `env` (only the variables in CLI_ENV). `{busy}` in ARGS becomes a port this plugin holds open
  * on 127.0.0.1. Collects stdout/stderr until the process exits or stdout matches `until`; then
  * stops it (SIGTERM to its process group) and waits for it to end.
- * @param {{ args?: string[], npm?: boolean, until?: string, timeoutMs?: number }} payload
+ * @param {{ args?: string[], npm?: boolean, script?: 'mock' | 'demo', env?: Record<string, string>, until?: string, timeoutMs?: number }} payload
  */
 async function runCli(payload) {
   const args = Array.isArray(payload.args) ? payload.args.map(String) : [];
@@ -34,8 +38,12 @@ async function runCli(payload) {
     const busy = String(/** @type {import('node:net').AddressInfo} */ (blocker.address()).port);
     for (let i = 0; i < args.length; i++) args[i] = args[i].replaceAll('{busy}', busy);
   }
-  const [command, argv] = payload.npm ? ['npm', ['run', '--silent', 'mock', '--', ...args]] : [process.execPath, ['mock/server.mjs', ...args]];
-  const child = spawn(command, argv, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: '', MOCK_PROFILE: '', MOCK_MESSENGER: '' } });
+  const script = payload.script === 'demo' ? 'demo' : 'mock';
+  const file = script === 'demo' ? 'demo/serve.mjs' : 'mock/server.mjs';
+  const [command, argv] = payload.npm ? ['npm', ['run', '--silent', script, '--', ...args]] : [process.execPath, [file, ...args]];
+  const env = { ...process.env, PORT: '', MOCK_PORT: '', DEMO_PORT: '', MOCK_PROFILE: '', MOCK_MESSENGER: '' };
+  for (const [key, value] of Object.entries(payload.env ?? {})) if (CLI_ENV.has(key)) env[key] = String(value);
+  const child = spawn(command, argv, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
   const out = { code: /** @type {number | null} */ (null), signal: /** @type {string | null} */ (null), stdout: '', stderr: '', matched: false, timedOut: false };
   const until = typeof payload.until === 'string' ? new RegExp(payload.until) : undefined;
   const stop = () => {

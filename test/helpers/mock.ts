@@ -245,10 +245,14 @@ export interface MockCliRun {
 }
 
 /**
- * Runs `node mock/server.mjs ARGS` (or `npm run mock -- ARGS` with `npm: true`) in Node until it exits
- * or its stdout matches `until`. `{busy}` in ARGS becomes a port that is already taken.
+ * Runs `node mock/server.mjs ARGS` (or `npm run mock -- ARGS` with `npm: true`; `script: 'demo'` for
+ * `npm run demo`) in Node until it exits or its stdout matches `until`. `{busy}` in ARGS becomes a
+ * port that is already taken. `env` may set PORT, MOCK_PORT, DEMO_PORT, MOCK_PROFILE, MOCK_MESSENGER.
  */
-export function runMockCli(args: string[], options: { npm?: boolean; until?: string; timeoutMs?: number } = {}): Promise<MockCliRun> {
+export function runMockCli(
+  args: string[],
+  options: { npm?: boolean; script?: 'mock' | 'demo'; env?: Record<string, string>; until?: string; timeoutMs?: number } = {},
+): Promise<MockCliRun> {
   return command<MockCliRun>('mock-cli', { args, ...options });
 }
 
