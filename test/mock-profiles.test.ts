@@ -516,6 +516,32 @@ describe('GREEN-API stand-in', () => {
       await back.frame(2); // the code rotates (300 ms): this time the socket stays
       expect(back.ws.readyState).to.equal(WebSocket.OPEN);
     });
+
+    it('drop-mid-scan by HTTP: after the first code from the qr method the server is unreachable for downMs', async () => {
+      const id = await instance('drop-mid-scan', { downMs: 400 });
+      expect((await api(m, id, 'qr')).body.type).to.equal('qrCode');
+      const downSince = performance.now();
+      let error: unknown;
+      try {
+        await fetch(`${m.url}/waInstance${id}/qr/${TOKEN}`);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).to.be.instanceOf(TypeError);
+      await waitUntil(
+        async () => {
+          try {
+            return (await api(m, id, 'getStateInstance')).status === 200;
+          } catch {
+            return false;
+          }
+        },
+        'the server never came back',
+        { timeout: 3000, interval: 50 },
+      );
+      expect(performance.now() - downSince).to.be.at.least(300);
+      expect((await api(m, id, 'qr')).body.type).to.equal('qrCode');
+    });
   });
 
   describe('messengers', () => {
