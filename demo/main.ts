@@ -142,6 +142,10 @@ const modeSelect = $<HTMLSelectElement>('#opt-mode');
 const transportSelect = $<HTMLSelectElement>('#opt-transport');
 const logoutBox = $<HTMLInputElement>('#opt-logout');
 const phoneHint = $('#phone-hint');
+const profileSelect = $<HTMLSelectElement>('#mock-profile');
+const messengerSelect = $<HTMLSelectElement>('#mock-messenger');
+const passwordInput = $<HTMLInputElement>('#mock-password');
+const profileHint = $('#profile-hint');
 const viaLine = $('#mock-via-line');
 $('#mock-instance').textContent = MOCK_INSTANCE_ID;
 $('#mock-url').textContent = mockUrl;
@@ -178,6 +182,8 @@ function saveSettings(): void {
   set('mode', modeSelect.value, 'qr');
   set('transport', transportSelect.value, 'auto');
   set('logout', logoutBox.checked ? '1' : '', '');
+  set('profile', profileSelect.value, 'happy');
+  set('messenger', messengerSelect.value, 'whatsapp');
   history.replaceState(null, '', url);
 }
 
@@ -188,7 +194,6 @@ watch(mockEl, log, $<HTMLOutputElement>('#mock-state'), () => MOCK_TOKEN, (state
   if (state === 'connecting' || state === 'idle') viaOutput.textContent = '–';
   void refreshInstance();
 });
-$('#mock-stage').append(mockEl);
 
 let mockReachable = true;
 
@@ -314,8 +319,102 @@ refuseBox.addEventListener('change', async () => {
   }
 });
 
+// --- the stand-in: fault profile, messenger, cloud password, Telegram code, request rates
+// (control endpoints of mock/server.mjs; the README's "Local GREEN-API stand-in" lists them all).
+
+const profileDescriptions = new Map<string, string>();
+const showProfileHint = () => {
+  profileHint.textContent = `profile ${profileSelect.value}: ${profileDescriptions.get(profileSelect.value) ?? ''}`;
+};
+
+async function setProfile(name: string): Promise<void> {
+  const result = await mockRequest(`/mock/${MOCK_INSTANCE_ID}/profile`, { name });
+  logTo(log, 'mock', `mock: profile ${text(result.state?.profile)}`, text(result.state?.profileOptions));
+}
+
+async function setMessenger(messenger: string): Promise<void> {
+  const result = await mockRequest(`/mock/${MOCK_INSTANCE_ID}/messenger`, { messenger });
+  logTo(log, 'mock', `mock: messenger ${text(result.state?.messenger)}`, messenger === 'whatsapp' ? undefined : 'no websocket; qr codes every 5 s; scan → pendingPassword when a cloud password is set');
+}
+
+/** Fills the profile select from the stand-in, then applies `?profile=` / `?messenger=` or shows the instance's own. */
+async function initStandIn(): Promise<void> {
+  try {
+    const { profiles } = await mockRequest('/mock/profiles');
+    for (const [name, info] of Object.entries(profiles as Record<string, { description?: unknown }>)) {
+      profileDescriptions.set(name, text(info.description));
+      if (![...profileSelect.options].some((o) => o.value === name)) profileSelect.append(new Option(name, name));
+    }
+    const wanted = { profile: params.get('profile'), messenger: params.get('messenger') };
+    const state = await mockRequest(`/mock/${MOCK_INSTANCE_ID}`);
+    const profile = pick<string>(profileSelect, wanted.profile ?? text(state.profile));
+    const messenger = pick<string>(messengerSelect, wanted.messenger ?? text(state.messenger));
+    if (messenger !== state.messenger) await setMessenger(messenger);
+    if (profile !== state.profile) await setProfile(profile);
+    showProfileHint();
+  } catch {
+    // The stand-in is not reachable: refreshInstance() says so in the log.
+  }
+}
+
+profileSelect.addEventListener('change', async () => {
+  try {
+    await setProfile(profileSelect.value);
+    showProfileHint();
+    saveSettings();
+    logTo(log, 'note', 'restart() so the profile applies from the start');
+    mockEl.restart();
+  } catch (error) {
+    logTo(log, 'note', 'mock: profile change failed', String(error instanceof Error ? error.message : error));
+  }
+});
+
+messengerSelect.addEventListener('change', async () => {
+  try {
+    await setMessenger(messengerSelect.value);
+    saveSettings();
+    mockEl.restart();
+  } catch (error) {
+    logTo(log, 'note', 'mock: messenger change failed', String(error instanceof Error ? error.message : error));
+  }
+});
+
+$('#mock-password-set').addEventListener('click', async () => {
+  const password = passwordInput.value;
+  try {
+    await mockRequest(`/mock/${MOCK_INSTANCE_ID}/password`, { password: password || null });
+    // The stand-in's password is a demo value, but a password is still never written to the log.
+    logTo(log, 'mock', password ? 'mock: cloud password set' : 'mock: cloud password removed');
+  } catch (error) {
+    logTo(log, 'note', 'mock: password failed', String(error instanceof Error ? error.message : error));
+  }
+});
+
+$('#mock-auth-code').addEventListener('click', async () => {
+  try {
+    const { code, codesSent } = await mockRequest(`/mock/${MOCK_INSTANCE_ID}/auth-code`);
+    logTo(log, 'mock', code ? `Telegram system chat: code ${text(code)}` : 'Telegram system chat: no code yet', `codes sent: ${text(codesSent)}`);
+  } catch (error) {
+    logTo(log, 'note', 'mock: auth-code failed', String(error instanceof Error ? error.message : error));
+  }
+});
+
+$('#mock-stats').addEventListener('click', async () => {
+  try {
+    const stats = await mockRequest(`/mock/${MOCK_INSTANCE_ID}/stats`);
+    const lines = Object.entries(stats.methods as Record<string, { total: number; limited: number; maxPerSecond: number; limit: number }>).map(
+      ([method, m]) => `${method}: ${m.total} requests, at most ${m.maxPerSecond}/s (limit ${m.limit}), ${m.limited} × 429`,
+    );
+    logTo(log, 'mock', `request rates (${text(stats.messenger)})`, lines.join(' · ') || 'no requests yet');
+  } catch (error) {
+    logTo(log, 'note', 'mock: stats failed', String(error instanceof Error ? error.message : error));
+  }
+});
+
 $('#clear-log').addEventListener('click', () => log.replaceChildren());
 void refreshInstance();
+// The element starts once the stand-in plays the chosen profile and messenger (at once if it is not reachable).
+void initStandIn().then(() => $('#mock-stage').append(mockEl));
 
 // ---------------------------------------------------------------------------------------------
 // Section 2: real GREEN-API credentials

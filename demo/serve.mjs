@@ -1,11 +1,13 @@
 /**
  * `npm run demo`: the GREEN-API mock (127.0.0.1:MOCK_PORT, default 7070) plus a Vite dev server
  * for demo/ (127.0.0.1:DEMO_PORT, default 5173) that compiles ../src on the fly. The page learns
- * the mock's URL from the `__GREEN_QR_MOCK_URL__` constant. Ctrl-C stops both.
+ * the mock's URL from the `__GREEN_QR_MOCK_URL__` constant. MOCK_PROFILE and MOCK_MESSENGER set the
+ * stand-in's server-wide profile and messenger (the page can switch both per instance). Works
+ * offline. Ctrl-C stops both.
  */
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
-import { startMockServer } from '../mock/server.mjs';
+import { parseArgs, startMockServer } from '../mock/server.mjs';
 
 const demoDir = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -21,7 +23,13 @@ function portFrom(value, fallback) {
   return port;
 }
 
-const mock = await startMockServer({ port: portFrom(process.env.MOCK_PORT, 7070), log: true }).catch((error) => {
+const standIn = parseArgs([], { MOCK_PROFILE: process.env.MOCK_PROFILE, MOCK_MESSENGER: process.env.MOCK_MESSENGER });
+if (!('options' in standIn)) {
+  console.error(`MOCK_PROFILE / MOCK_MESSENGER: ${'error' in standIn ? standIn.error : 'invalid'}`);
+  process.exit(2);
+}
+const { profile, profileOptions, messenger } = standIn.options;
+const mock = await startMockServer({ port: portFrom(process.env.MOCK_PORT, 7070), profile, profileOptions, messenger, log: true }).catch((error) => {
   console.error(`Could not start the mock server: ${error.message} (set MOCK_PORT to use another port)`);
   process.exit(1);
 });
@@ -50,7 +58,7 @@ try {
 
 const pageUrl = vite.resolvedUrls?.local[0] ?? `http://127.0.0.1:${vite.config.server.port}/`;
 console.log(`\n  green-qr-scan demo   ${pageUrl}`);
-console.log(`  GREEN-API mock       ${mock.url}   (control: POST ${mock.url}/mock/{id}/scan …)\n`);
+console.log(`  GREEN-API mock       ${mock.url}   (control: POST ${mock.url}/mock/{id}/scan …; profile ${profile}, ${messenger})\n`);
 
 let stopping = false;
 async function stop() {

@@ -20,8 +20,12 @@ import WebSocket from 'ws';
 import { startMockServer } from '../../mock/server.mjs';
 import { startGreenApiProxy } from '../../proxy/green-api-proxy.mjs';
 
-/** Fast mock timings (like mock-plugin.mjs); `mock` options in `proxy-start` override them. */
-const MOCK_DEFAULTS = { port: 0, firstQrDelayMs: 50, qrIntervalMs: 300, timeoutMs: 5000, authCodeLinkMs: 400 };
+/**
+ * Fast mock timings (like mock-plugin.mjs); `mock` options in `proxy-start` override them. These tests
+ * are about forwarding: they poll and probe faster than GREEN-API's rate limits allow, so the
+ * stand-in's limiter is off here (test/mock-profiles.test.ts tests it).
+ */
+const MOCK_DEFAULTS = { port: 0, firstQrDelayMs: 50, qrIntervalMs: 300, timeoutMs: 5000, authCodeLinkMs: 400, rateLimits: false };
 const MOCK_ACTIONS = new Set(['scan', 'error', 'alreadyLogged', 'timeout', 'drop', 'reset']);
 const REAL = '<real-token>';
 
