@@ -1,16 +1,31 @@
 // `npm run build`: dist/*.js + .d.ts (ES modules, Lit external) for bundlers, then
 // dist/green-qr-scan.bundled.js (Lit inlined, minified) for <script type="module"> from a CDN.
+// Both outputs get the CSS of Lit's `css` templates minified (scripts/minify-css.mjs): tsc's output
+// here, the drop-in through the Vite plugin in vite.config.ts.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { transform } from 'esbuild';
 import { build } from 'vite';
+import { minifyCssTemplates } from './minify-css.mjs';
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const dist = new URL('../dist/', import.meta.url);
+rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+// tsc's ESM output: minify the CSS of `css` templates; the newlines it removes are kept after each
+// template, so the .js.map files stay right.
+const jsFiles = readdirSync(dist, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.js'))
+  .sort();
+for (const file of jsFiles) {
+  const url = new URL(file, dist);
+  const code = readFileSync(url, 'utf8');
+  const out = await minifyCssTemplates(code, { keepLines: true, file: `dist/${file}` });
+  if (out !== code) writeFileSync(url, out);
+}
 await build({ logLevel: 'warn' });
 // Vite leaves whitespace in ES library builds (to keep pure annotations); the drop-in file is an
 // end product, so minify it fully.
-const bundled = new URL('../dist/green-qr-scan.bundled.js', import.meta.url);
+const bundled = new URL('green-qr-scan.bundled.js', dist);
 const { code } = await transform(readFileSync(bundled, 'utf8'), { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' });
 writeFileSync(bundled, code);
 execFileSync(process.execPath, ['scripts/manifest-docs.mjs', '--dist'], { stdio: 'inherit' });

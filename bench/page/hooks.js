@@ -31,6 +31,8 @@
     /** Latest socket record of each instance id. */
     sockets: new Map(),
     timersCreated: 0,
+    /** Interval callbacks run so far. */
+    ticks: 0,
     /** Pending timers: id → {kind: 'timeout' | 'interval', ms}. */
     liveTimers: new Map(),
     requests: 0,
@@ -85,7 +87,13 @@
   window.setInterval = function setInterval(handler, ms, ...args) {
     if (typeof handler !== 'function') return native.setInterval(handler, ms, ...args);
     B.timersCreated++;
-    const id = native.setInterval(handler, ms, ...args);
+    // Notes when an interval fires (the countdown clocks): busy-time windows start mid-period.
+    const id = native.setInterval(function (...a) {
+      B.lastTickAt = now();
+      B.lastTickPeriod = ms;
+      B.ticks++;
+      return handler.apply(this, a);
+    }, ms, ...args);
     B.liveTimers.set(id, { kind: 'interval', ms });
     return id;
   };
@@ -141,6 +149,19 @@
     new Promise((resolve) => {
       hops.push(resolve);
       channel.port2.postMessage(0);
+    });
+  /**
+   * Resolves `offset` ms after an interval's tick (the next one if that moment has passed): a
+   * window of whole periods that starts there holds the same number of ticks every time, and
+   * each tick's rendering well inside. Resolves at once (false) when no interval runs.
+   */
+  B.tickPhase = (offset) =>
+    new Promise((resolve) => {
+      const running = [...B.liveTimers.values()].some((t) => t.kind === 'interval');
+      if (!running || B.lastTickAt === undefined) return resolve(false);
+      const period = B.lastTickPeriod;
+      const since = (now() - B.lastTickAt) % period;
+      native.setTimeout(() => resolve(true), since <= offset ? offset - since : period - since + offset);
     });
   B.frame = () => new Promise((resolve) => native.raf(resolve));
   B.sleep = (ms) => new Promise((resolve) => native.setTimeout(resolve, ms));

@@ -1,0 +1,127 @@
+// The drop-in build's chunks: every .js file reachable from dist/green-qr-scan.bundled.js through
+// relative `import`/`export … from` (static) and `import("./…")` (dynamic, loaded on demand), with
+// their sizes. The "first QR" set is the entry plus its static imports, transitively: what a page
+// loads before its first QR code. Used by scripts/size.mjs (CI's size check) and bench/run.mjs.
+import { readFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { parseAst } from 'vite';
+
+/**
+ * Gzip ceiling per chunk name (the file name without its content hash). Today the drop-in is one
+ * file; a new chunk without a ceiling fails the check, so each one gets its own line here.
+ */
+export const CEILINGS = {
+  'green-qr-scan.bundled.js': 22_000,
+};
+/** Gzip ceilings of the totals (today: the single file's). */
+export const TOTAL_CEILINGS = { firstQr: 22_000, all: 22_000, ownCode: 16_000 };
+/**
+ * Issue 14's goals, reported (not enforced yet): ≤ 12,000 B gzip before the first QR (Lit
+ * included), and all chunks together no bigger than the single file of its day (21,511 B gzip).
+ */
+export const TARGETS = { firstQr: 12_000, all: 21_511 };
+
+export const DIST = new URL('../dist/', import.meta.url);
+export const ENTRY = 'green-qr-scan.bundled.js';
+
+export const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
+export const brotli = (bytes) =>
+  brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
+
+/**
+ * A chunk's name without the content hash a bundler adds (`phone-BxY3_a1Z.js` → `phone.js`), so
+ * that a ceiling outlives a rebuild.
+ */
+export const chunkName = (file) => file.replace(/-[A-Za-z0-9_-]{8}\.js$/, '.js');
+
+/** Relative specifiers a module imports: `{ static: [...], dynamic: [...] }` (non-literal dynamic imports are an error). */
+export function importsOf(code, file) {
+  const found = { static: [], dynamic: [] };
+  const walk = (node) => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    if ((node.type === 'ImportDeclaration' || node.type === 'ExportNamedDeclaration' || node.type === 'ExportAllDeclaration') && node.source) {
+      found.static.push(node.source.value);
+    } else if (node.type === 'ImportExpression') {
+      if (node.source.type !== 'Literal') throw new Error(`${file}: a dynamic import() with a computed specifier cannot be followed`);
+      found.dynamic.push(node.source.value);
+    }
+    for (const key of Object.keys(node)) if (key !== 'type') walk(node[key]);
+  };
+  walk(parseAst(code));
+  const relative = (s) => s.startsWith('./') || s.startsWith('../');
+  for (const kind of ['static', 'dynamic']) {
+    const bare = found[kind].filter((s) => !relative(s));
+    if (bare.length) throw new Error(`${file}: the drop-in must not import bare specifiers (${bare.join(', ')})`);
+  }
+  return found;
+}
+
+/**
+ * The drop-in chunks in a deterministic order (entry first, then by path), each with
+ * `{ file, name, bytes, gzip, brotli, firstQr, imports, dynamicImports }`, plus the totals of the
+ * first-QR set and of all chunks.
+ */
+export function dropInChunks(dist = DIST, entry = ENTRY) {
+  const chunks = new Map();
+  const visit = (file, firstQr) => {
+    const known = chunks.get(file);
+    if (known) {
+      if (firstQr && !known.firstQr) {
+        known.firstQr = true;
+        known.imports.forEach((f) => visit(f, true));
+      }
+      return;
+    }
+    const url = new URL(file, dist);
+    if (!url.href.startsWith(dist.href)) throw new Error(`${file} is outside dist/`);
+    const bytes = readFileSync(url);
+    const specifiers = importsOf(bytes.toString('utf8'), file);
+    const resolve = (s) => new URL(s, url).href.slice(dist.href.length);
+    const chunk = {
+      file,
+      name: chunkName(file),
+      bytes: bytes.length,
+      gzip: gzip(bytes),
+      brotli: brotli(bytes),
+      firstQr,
+      imports: [...new Set(specifiers.static.map(resolve))].sort(),
+      dynamicImports: [...new Set(specifiers.dynamic.map(resolve))].sort(),
+    };
+    chunks.set(file, chunk);
+    chunk.imports.forEach((f) => visit(f, firstQr));
+    chunk.dynamicImports.forEach((f) => visit(f, false));
+  };
+  visit(entry, true);
+  const list = [...chunks.values()].sort((a, b) => (a.file === entry ? -1 : b.file === entry ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const total = (set) => ({
+    files: set.map((c) => c.file),
+    bytes: set.reduce((s, c) => s + c.bytes, 0),
+    gzip: set.reduce((s, c) => s + c.gzip, 0),
+    brotli: set.reduce((s, c) => s + c.brotli, 0),
+  });
+  return { entry, chunks: list, firstQr: total(list.filter((c) => c.firstQr)), all: total(list) };
+}
+
+/**
+ * The element's own code: src/define.ts bundled like the drop-in (CSS templates minified, then the
+ * JS) with Lit (`lit`, `lit/*`, `@lit/*`) left out. `{ raw, min }` (raw: bundled, not minified).
+ */
+export async function ownCode(root = new URL('../', import.meta.url)) {
+  const { build, transform } = await import('esbuild');
+  const { minifyCssTemplates } = await import('./minify-css.mjs');
+  const result = await build({
+    entryPoints: [new URL('src/define.ts', root).pathname],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    external: ['lit', 'lit/*', '@lit/*'],
+    legalComments: 'none',
+    tsconfig: new URL('tsconfig.json', root).pathname,
+    write: false,
+    logLevel: 'error',
+  });
+  const raw = result.outputFiles[0].text;
+  const min = (await transform(await minifyCssTemplates(raw, { file: 'own code' }), { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code;
+  return { raw: Buffer.from(raw), min: Buffer.from(min) };
+}
