@@ -94,6 +94,15 @@ let reason; s.addEventListener('scan-failed', (e) => (reason = e.detail.reason))
 if (reason !== 'invalidConfig') throw new Error('session in Node');
 const { GreenQrScan } = await import('green-qr-scan/react');
 if (typeof GreenQrScan !== 'object' && typeof GreenQrScan !== 'function') throw new Error('react wrapper');
+// The README's React advice: the wrapper keeps the token out of server-rendered HTML; the bare
+// tag with a token prop puts it there.
+const React = (await import('react')).default;
+const { renderToString } = await import('react-dom/server');
+const wrapped = renderToString(React.createElement(GreenQrScan, { instanceId: '1101000001', token: 'SECRET-SSR-TOKEN' }));
+if (wrapped.includes('SECRET-SSR-TOKEN') || !wrapped.startsWith('<green-qr-scan')) throw new Error('the React wrapper rendered the token into HTML: ' + wrapped);
+const bare = renderToString(React.createElement('green-qr-scan', { 'instance-id': '1101000001', token: 'SECRET-SSR-TOKEN' }));
+if (!bare.includes('token="SECRET-SSR-TOKEN"')) throw new Error('the README warns that a bare tag serializes token; it did not: ' + bare);
+console.log('react SSR: the wrapper keeps the token out of the HTML; a bare <green-qr-scan token> puts it in (as the README warns)');
 `,
   );
   const ssr = run(process.execPath, ['ssr.mjs'], scratch);
