@@ -194,13 +194,20 @@ function typeCheck(snippets) {
 
 /** The snippet as a page: host stand-ins first, every element's api-url on the stand-in, a marker at the end of each inline module script. */
 function pageFor(snippet, mockUrl) {
-  const body = snippet.code
-    .replace(/<green-qr-scan\b[^>]*>/g, (tag) =>
+  const onStandIn = (markup) =>
+    markup.replace(/<green-qr-scan\b[^>]*>/g, (tag) =>
       /\sapi-url=/.test(tag) ? tag.replace(/\sapi-url=("[^"]*"|'[^']*'|[^\s>]+)/, ` api-url="${mockUrl}"`) : tag.replace(/^<green-qr-scan\b/, `<green-qr-scan api-url="${mockUrl}"`),
-    )
-    .replace(/(<script\b[^>]*\btype=["']?module\b[^>]*>)([\s\S]*?)(<\/script>)/g, (all, open, code, close) =>
-      /\bsrc=/.test(open) ? all : `${open}${code}\n;window.__snippet.done++;${close}`,
     );
+  // Markup outside the scripts gets the stand-in's address; inline module scripts get the marker.
+  let body = '';
+  let last = 0;
+  for (const m of snippet.code.matchAll(/(<script\b[^>]*>)([\s\S]*?)(<\/script>)/g)) {
+    body += onStandIn(snippet.code.slice(last, m.index));
+    const [all, open, code, close] = m;
+    body += /\btype=["']?module\b/.test(open) && !/\bsrc=/.test(open) ? `${open}${code}\n;window.__snippet.done++;${close}` : all;
+    last = m.index + all.length;
+  }
+  body += onStandIn(snippet.code.slice(last));
   const host = Object.entries(HOST_FUNCTIONS).map(([name, [, definition]]) => `window.${name} = ${definition};`).join('\n');
   const inline = moduleScripts(snippet.code).filter((s) => s.inline).length;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${snippet.file}:${snippet.line}</title>
