@@ -10,6 +10,8 @@ import { mockPlugin } from './test/helpers/mock-plugin.mjs';
 import { httpServerPlugin } from './test/helpers/http-server-plugin.mjs';
 import { wsServerPlugin } from './test/helpers/ws-server-plugin.mjs';
 import { sourcePlugin } from './test/helpers/source-plugin.mjs';
+import { fcSeedPlugin } from './test/helpers/fc-seed-plugin.mjs';
+import { bundlePlugin } from './test/helpers/bundle-plugin.mjs';
 import { chromiumLaunch } from './scripts/chromium.mjs';
 
 /** The strict policy of the hardening issue; test/csp/page.html is served with it (test/csp.test.ts). */
@@ -37,6 +39,8 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
     wsServerPlugin(),
+    fcSeedPlugin(),
+    bundlePlugin(),
     httpServerPlugin(),
     mockPlugin(),
     sourcePlugin(),

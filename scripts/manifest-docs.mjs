@@ -20,6 +20,18 @@ const members = (element.members ?? []).filter((m) => m.privacy !== 'private' &&
 const fields = members.filter((m) => m.kind === 'field');
 const methods = members.filter((m) => m.kind === 'method');
 const attributes = element.attributes ?? [];
+// A default written as a constant's name (e.g. `DEFAULT_API_URL`) is shown as the constant's value,
+// taken from the manifest's own variable declarations; an unknown name fails the build.
+const variables = new Map(
+  manifest.modules.flatMap((m) => m.declarations ?? []).filter((d) => d.kind === 'variable' && d.default !== undefined).map((d) => [d.name, d.default]),
+);
+const resolveDefault = (value, where) => {
+  if (value === undefined || !/^[A-Za-z_$][\w$]*$/.test(value) || ['undefined', 'null', 'true', 'false', 'NaN', 'Infinity'].includes(value)) return value;
+  if (!variables.has(value)) throw new Error(`${where}: its default ${value} is a name that custom-elements.json does not declare; use a literal or a documented constant`);
+  return resolveDefault(variables.get(value), where);
+};
+for (const member of element.members ?? []) if (member.default !== undefined) member.default = resolveDefault(member.default, `${element.tagName} property ${member.name}`);
+for (const attribute of element.attributes ?? []) if (attribute.default !== undefined) attribute.default = resolveDefault(attribute.default, `${element.tagName} attribute ${attribute.name}`);
 const enumValues = (type = '') => {
   const values = [...type.matchAll(/'([^']+)'/g)].map((m) => m[1]);
   return values.length && /^('[^']+'\s*\|\s*)*'[^']+'$/.test(type.trim()) ? values : [];
@@ -81,7 +93,11 @@ const webTypes = {
 };
 
 // --- README API reference --------------------------------------------------------------------
-const attributeOf = (field) => attributes.find((a) => a.fieldName === field.name)?.name;
+// An attribute belongs to the field it names (`fieldName`); a read-only field's attribute without
+// one (`@attr state`, reflected for CSS) is the field's own, marked "(reflected)", not an input.
+const attributeOf = (field) =>
+  attributes.find((a) => a.fieldName === field.name) ?? (field.readonly ? attributes.find((a) => !a.fieldName && a.name === field.name) : undefined);
+const unmatched = attributes.filter((a) => !fields.some((f) => attributeOf(f) === a));
 const lines = [
   `Generated from \`custom-elements.json\` by \`node scripts/manifest-docs.mjs\` (CI checks it is current).`,
   '',
@@ -90,10 +106,12 @@ const lines = [
   '| attribute | property | type | default | description |',
   '| --- | --- | --- | --- | --- |',
   ...fields.map((f) => {
-    const attribute = attributeOf(f) ?? (f.name === 'state' ? 'state (reflected)' : '');
+    const attribute = attributeOf(f);
     const readonly = f.readonly ? ' (read-only)' : '';
-    return `| ${attribute ? code(attribute) : ''} | ${code(f.name)}${readonly} | ${code(f.type?.text)} | ${code(f.default)} | ${cell(f.description)} |`;
+    const name = attribute ? `${code(attribute.name)}${f.readonly ? ' (reflected)' : ''}` : '';
+    return `| ${name} | ${code(f.name)}${readonly} | ${code(f.type?.text)} | ${code(f.default)} | ${cell(f.description)} |`;
   }),
+  ...unmatched.map((a) => `| ${code(a.name)} |  | ${code(a.type?.text)} | ${code(a.default)} | ${cell(a.description)} |`),
   '',
   '#### Methods',
   '',

@@ -1,12 +1,13 @@
 // `npm run pack-check`: the package as a user gets it. Packs it with `npm pack`, checks that the
-// tarball holds only what a user needs, installs it into a scratch project (with React, Vue and
-// Preact for the framework types), imports every runtime entry point in Node (as an SSR build
-// would: nothing may touch `window` or `customElements` at load), and type-checks a file that uses
-// every entry point with `tsc`. Run after `npm run build`.
+// tarball holds only what a user needs and that every `sourceMappingURL` in it resolves to a file
+// in it, installs it into a scratch project (with React, Vue and Preact for the framework types),
+// imports every runtime entry point in Node (as an SSR build would: nothing may touch `window` or
+// `customElements` at load), and type-checks a file that uses every entry point with `tsc`. Run
+// after `npm run build`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -25,6 +26,22 @@ try {
   const allowed = /^(dist\/.+\.(js|d\.ts|json)|custom-elements\.json|package\.json|README\.md|CHANGELOG\.md|SECURITY\.md|LICENSE)$/;
   const extra = files.filter((f) => !allowed.test(f));
   check(extra.length === 0, `tarball holds only dist/, the manifest and the docs (${files.length} files, ${(packed.size / 1024).toFixed(1)} KiB)${extra.length ? `; unexpected: ${extra.join(', ')}` : ''}`);
+  // Every source map comment points at a file in the tarball (or is an inline data: URL).
+  const unpacked = join(scratch, 'unpacked');
+  mkdirSync(unpacked);
+  run('tar', ['-xzf', join(scratch, packed.filename), '-C', unpacked], scratch);
+  const dangling = [];
+  let mapComments = 0;
+  for (const file of files.filter((f) => /\.(m?js|cjs|d\.ts|css)$/.test(f))) {
+    const text = readFileSync(join(unpacked, 'package', file), 'utf8');
+    for (const [, url] of text.matchAll(/[#@]\s*sourceMappingURL=([^\s*'"]+)/g)) {
+      mapComments++;
+      if (url.startsWith('data:')) continue;
+      const target = posix.normalize(posix.join(posix.dirname(file), decodeURI(url.split(/[?#]/)[0])));
+      if (/^[a-z][a-z0-9+.-]*:/i.test(url) || !files.includes(target)) dangling.push(`${file} → ${url}`);
+    }
+  }
+  check(dangling.length === 0, `every sourceMappingURL in the tarball resolves to a file in it (${mapComments} found)${dangling.length ? `; dangling: ${dangling.slice(0, 5).join(', ')}${dangling.length > 5 ? ` and ${dangling.length - 5} more` : ''}` : ''}`);
   for (const needed of ['dist/define.js', 'dist/define.d.ts', 'dist/adapters/react.js', 'dist/session.js', 'dist/green-qr-scan.bundled.js', 'custom-elements.json', 'dist/vscode.html-custom-data.json', 'dist/web-types.json']) {
     check(files.includes(needed), `tarball has ${needed}`);
   }
@@ -77,6 +94,15 @@ let reason; s.addEventListener('scan-failed', (e) => (reason = e.detail.reason))
 if (reason !== 'invalidConfig') throw new Error('session in Node');
 const { GreenQrScan } = await import('green-qr-scan/react');
 if (typeof GreenQrScan !== 'object' && typeof GreenQrScan !== 'function') throw new Error('react wrapper');
+// The README's React advice: the wrapper keeps the token out of server-rendered HTML; the bare
+// tag with a token prop puts it there.
+const React = (await import('react')).default;
+const { renderToString } = await import('react-dom/server');
+const wrapped = renderToString(React.createElement(GreenQrScan, { instanceId: '1101000001', token: 'SECRET-SSR-TOKEN' }));
+if (wrapped.includes('SECRET-SSR-TOKEN') || !wrapped.startsWith('<green-qr-scan')) throw new Error('the React wrapper rendered the token into HTML: ' + wrapped);
+const bare = renderToString(React.createElement('green-qr-scan', { 'instance-id': '1101000001', token: 'SECRET-SSR-TOKEN' }));
+if (!bare.includes('token="SECRET-SSR-TOKEN"')) throw new Error('the README warns that a bare tag serializes token; it did not: ' + bare);
+console.log('react SSR: the wrapper keeps the token out of the HTML; a bare <green-qr-scan token> puts it in (as the README warns)');
 `,
   );
   const ssr = run(process.execPath, ['ssr.mjs'], scratch);

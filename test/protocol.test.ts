@@ -249,6 +249,14 @@ describe('protocol: malformed and unknown frames', () => {
     );
   });
 
+  // Found by the fuzz tests: `slice(0, 40)` cut the pair in two and logged a lone "\uD83D".
+  it('cutting the unknown-type detail never splits a surrogate pair', () => {
+    const result = frame({ type: `${'t'.repeat(39)}😀` });
+    expect(result).to.deep.equal(ignoredAs('unknownType', `unknown message type (${'t'.repeat(39)})`));
+    expect(wellFormed((result as { detail: string }).detail)).to.equal(true);
+    expect(frame({ type: `${'t'.repeat(38)}😀x` })).to.deep.equal(ignoredAs('unknownType', `unknown message type (${'t'.repeat(38)}😀)`));
+  });
+
   it('the ignored detail never echoes the frame content', () => {
     const secret = 'SECRET-CONTENT-123';
     const results = [
@@ -347,6 +355,22 @@ describe('protocol: cleanText', () => {
   it('drops lone surrogates and keeps surrogate pairs', () => {
     expect(cleanText('a\uD800b\uDC00c')).to.equal('abc');
     expect(cleanText('ok 😀')).to.equal('ok 😀');
+  });
+
+  // Found by the fuzz tests: dropping control characters first joined the two lone halves around
+  // U+0000 into "𐀀", and the frame linked with a wid the server never sent.
+  it('never joins lone surrogates around a control character into a new pair', () => {
+    expect(cleanText('\uD800\u0000\uDC00')).to.equal('');
+    expect(cleanText('a\uD800\u0007\u0085\uDC00b')).to.equal('ab');
+    expect(cleanText('\uD800\uD800\uDC00\uDC00')).to.equal('\uD800\uDC00');
+    expect(cleanText('\uD83D\u0000😀')).to.equal('😀');
+    for (const text of ['{"type":"accountData","wid":"\\ud800\\u0000\\udc00"}', '{"type":"accountData","wid":"\uD800\\u0000\uDC00"}']) {
+      expect(parseFrame(text), text).to.deep.equal(ignoredAs('invalidField', 'accountData has no wid'));
+    }
+    expect(parseFrame('{"type":"accountData","wid":"\\ud800\\u0000\\udc0079001234567@c.us"}')).to.deep.equal({
+      ok: true,
+      message: { type: 'accountData', account: { wid: '79001234567@c.us', pushname: '', proxy: '', webhookUrl: '' } },
+    });
   });
 
   it('keeps text of exactly MAX_TEXT_LENGTH and cuts longer text with an ellipsis', () => {

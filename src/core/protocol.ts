@@ -57,18 +57,24 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 
 const ignored = (reason: IgnoredReason, detail: string): ParseResult => ({ ok: false, reason, detail });
 
+/** At most `max` UTF-16 code units of `text`, never ending in the first half of a surrogate pair. */
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max).replace(/[\uD800-\uDBFF]$/, '');
+}
+
 /** Server text made safe to keep: a string, no control characters but newlines, bounded length. */
 export function cleanText(value: unknown): string {
   if (typeof value !== 'string') return '';
-  // Lone surrogates and control characters (but tab and newline) are dropped; the view renders
-  // text, never markup.
+  // Lone surrogates first, then control characters (but tab and newline): the other way round,
+  // "\uD800\u0000\uDC00" would become the pair "\uD800\uDC00" that the server never sent. After the
+  // first step every high surrogate is directly followed by its low one, so dropping control
+  // characters can join none. The view renders text, never markup.
   const text = value
-    .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '')
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+    .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '')
     .trim();
   if (text.length <= MAX_TEXT_LENGTH) return text;
-  // Never cut a surrogate pair in two.
-  return `${text.slice(0, MAX_TEXT_LENGTH - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
+  return `${cut(text, MAX_TEXT_LENGTH - 1)}…`;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -154,6 +160,6 @@ export function parseFrame(data: unknown): ParseResult {
         : ignored('invalidField', 'accountData has no wid');
     }
     default:
-      return ignored('unknownType', `unknown message type (${cleanText(type).slice(0, 40)})`);
+      return ignored('unknownType', `unknown message type (${cut(cleanText(type), 40)})`);
   }
 }

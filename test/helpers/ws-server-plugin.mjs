@@ -23,12 +23,17 @@ import { waitFor } from './plugin-wait.mjs';
  * @property {string[]} received text frames from the client
  * @property {string[]} receivedBinary binary frames from the client, base64
  * @property {boolean} serverClosing
+ * @property {number} arrived the server's event sequence number when the upgrade request arrived
+ * @property {number} [closeRequested] sequence number when the client's close frame arrived
+ * @property {number} [closeCompleted] sequence number when the server finished its side of the close:
+ *   sent its reply to the client's close frame (after `slowCloseMs`), or else when the connection ended
+ * @property {ReturnType<typeof setTimeout>} [closeTimer]
  * @property {import('ws').WebSocket} [ws]
  * @property {import('node:net').Socket} socket
  */
 
 export function wsServerPlugin() {
-  /** @type {Map<number, {port: number, sessionId: string, http: http.Server, wss: WebSocketServer, conns: Conn[], sockets: Set<import('node:net').Socket>, waiters: Set<() => void>}>} */
+  /** @type {Map<number, {port: number, sessionId: string, seq: number, http: http.Server, wss: WebSocketServer, conns: Conn[], sockets: Set<import('node:net').Socket>, waiters: Set<() => void>}>} */
   const servers = new Map();
 
   const view = (/** @type {Conn} */ c) => {
@@ -41,7 +46,10 @@ export function wsServerPlugin() {
       open: c.open,
       received: [...c.received],
       receivedBinary: [...c.receivedBinary],
+      arrived: c.arrived,
     };
+    if (c.closeRequested !== undefined) out.closeRequested = c.closeRequested;
+    if (c.closeCompleted !== undefined) out.closeCompleted = c.closeCompleted;
     if (c.closeCode !== undefined) out.closeCode = c.closeCode;
     if (c.closeReason !== undefined) out.closeReason = c.closeReason;
     if (c.closedBy !== undefined) out.closedBy = c.closedBy;
@@ -57,6 +65,8 @@ export function wsServerPlugin() {
     const server = {
       port: 0,
       sessionId,
+      /** One counter for every event the server records: the order of events across connections. */
+      seq: 0,
       http: http.createServer((_req, res) => {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       }),
@@ -82,12 +92,18 @@ export function wsServerPlugin() {
         received: [],
         receivedBinary: [],
         serverClosing: false,
+        arrived: ++server.seq,
         socket,
       };
       server.conns.push(conn);
+      /** The connection is over: its close is complete (unless the close reply came first). */
+      const ended = () => {
+        conn.closeCompleted ??= ++server.seq;
+      };
       if (options.refuseUpgrade) {
         conn.handshake = 'refused';
         conn.closedBy = 'server';
+        ended();
         socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n\r\nforbidden');
         notify(server);
         return;
@@ -98,6 +114,7 @@ export function wsServerPlugin() {
         socket.on('end', () => socket.destroy());
         socket.on('close', () => {
           conn.closedBy ??= conn.serverClosing ? 'server' : 'client';
+          ended();
           notify(server);
         });
         notify(server);
@@ -107,6 +124,21 @@ export function wsServerPlugin() {
         conn.ws = ws;
         conn.handshake = 'accepted';
         conn.open = true;
+        // ws answers a client's close frame by calling `close()` on the socket: with `slowCloseMs`
+        // the answer (and so the end of the close handshake on the client) comes that much later.
+        const close = ws.close.bind(ws);
+        ws.close = (...args) => {
+          if (conn.serverClosing || conn.closeRequested !== undefined) return close(...args);
+          conn.closeRequested = ++server.seq;
+          const reply = () => {
+            conn.closeTimer = undefined;
+            conn.closeCompleted ??= ++server.seq;
+            close(...args);
+            notify(server);
+          };
+          if (options.slowCloseMs > 0) conn.closeTimer = setTimeout(reply, options.slowCloseMs);
+          else reply();
+        };
         ws.on('message', (data, isBinary) => {
           const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
           if (isBinary) conn.receivedBinary.push(buf.toString('base64'));
@@ -118,6 +150,8 @@ export function wsServerPlugin() {
           conn.closeCode = code;
           conn.closeReason = reason.toString('utf8');
           conn.closedBy ??= conn.serverClosing ? 'server' : 'client';
+          clearTimeout(conn.closeTimer);
+          ended();
           notify(server);
         });
         ws.on('error', () => {});
@@ -137,6 +171,7 @@ export function wsServerPlugin() {
     servers.delete(server.port);
     for (const conn of server.conns) {
       conn.serverClosing = true;
+      clearTimeout(conn.closeTimer);
       conn.ws?.terminate();
     }
     for (const socket of server.sockets) socket.destroy();

@@ -10,6 +10,11 @@ export interface WsStartOptions {
   refuseUpgrade?: boolean;
   /** Accept the TCP connection but never answer the upgrade request (the handshake hangs). */
   noHandshake?: boolean;
+  /**
+   * Answer a client's close frame only after this many ms: the client's close handshake (and its
+   * `close` event) takes that long to finish.
+   */
+  slowCloseMs?: number;
 }
 
 /** One connection attempt the server saw, in arrival order. */
@@ -34,6 +39,18 @@ export interface WsConnection {
   received: string[];
   /** Binary frames received from the client, base64. */
   receivedBinary: string[];
+  /**
+   * When the upgrade request arrived, as a number in one sequence that orders every event this
+   * server recorded (arrivals, close frames, finished closes) across all its connections.
+   */
+  arrived: number;
+  /** When the client's close frame arrived (same sequence), for a close the client started. */
+  closeRequested?: number;
+  /**
+   * When the server finished its side of the close (same sequence): sent its reply to the client's
+   * close frame (after `slowCloseMs`), or else when the connection ended.
+   */
+  closeCompleted?: number;
 }
 
 export interface WsClosed {
