@@ -79,7 +79,7 @@ describe('drop-in bundle (dist/green-qr-scan.bundled.js)', () => {
   }
 
   it('reconnects after a drop, and fails with connection when it cannot', async () => {
-    const el = place({ backoffMs: [50], maxConnectAttempts: 2, scanWindowMs: 1500 });
+    const el = place({ backoffMs: [50], maxConnectAttempts: 2, reconnectBudgetMs: 800 });
     await server.waitForConnection(1);
     await server.terminate();
     await server.waitForConnection(2);

@@ -165,17 +165,17 @@ describe('chaos', function () {
     }
   });
 
-  it('a server that opens but never speaks: timeoutExpired after the window and the grace', async () => {
+  it('a server that opens but never speaks: patience until the first-code wait ends, then a diagnosis (never "websockets are blocked")', async () => {
     const started = performance.now();
-    const { el, recorded } = await mount(server, { ...FAST, scanWindowMs: 400, graceMs: 100 });
+    const { el, recorded } = await mount(server, { ...FAST, firstCodeTimeoutMs: 400, requestTimeoutMs: 1000 });
     await server.waitForConnection(1);
     await waitUntil(() => recorded.failed.length > 0, 'no failure', { timeout: 3000 });
-    expect(performance.now() - started).to.be.within(480, 2500);
-    expect(recorded).to.deep.equal({
-      states: ['connecting', 'failed'],
-      linked: [],
-      failed: [{ reason: 'timeoutExpired', message: 'The QR code was not scanned within 0.4 seconds.' }],
-    });
+    expect(performance.now() - started).to.be.within(380, 2500);
+    // The scripted server answers HTTP without CORS: GetStateInstance cannot be read either.
+    expect(recorded.states).to.deep.equal(['connecting', 'failed']);
+    expect(recorded.failed.map((f) => f.reason)).to.deep.equal(['connection']);
+    expect(recorded.failed[0].message).to.match(/^No QR code within 0.4 s; getStateInstance: could not reach/);
+    expect(el.shadowRoot!.textContent).to.not.contain('Websockets are blocked');
     expect(el.state).to.equal('failed');
     expect(await server.waitForClose(0)).to.deep.equal({ closeCode: 1000, closedBy: 'client' });
     await sleep(100);
@@ -194,14 +194,16 @@ describe('chaos', function () {
       it(`${terminal.frame.type}, then five more frames → exactly one ${terminal.state === 'linked' ? 'account-linked' : 'scan-failed'}`, async () => {
         const { el, recorded } = await mount();
         await server.waitForConnection(1);
-        await showQr(el, png1);
+        // `alreadyLogged` after a code would be confirmed with GetStateInstance; before one it is final.
+        const qrFirst = terminal.frame.type !== 'alreadyLogged';
+        if (qrFirst) await showQr(el, png1);
         const frames = [terminal.frame, ...followers.map((f) => (f.type === 'qrCode' ? { ...f, message: png2 } : f))];
         await Promise.allSettled(frames.map((f) => server.send(f, 0)));
         await waitUntil(() => el.state === terminal.state);
         expect((await server.waitForClose(0)).closedBy).to.equal('client');
         await sleep(150);
         await el.updateComplete;
-        expect(recorded).to.deep.equal({ states: ['connecting', 'qr', terminal.state], linked: terminal.linked, failed: terminal.failed });
+        expect(recorded).to.deep.equal({ states: ['connecting', ...(qrFirst ? ['qr'] : []), terminal.state], linked: terminal.linked, failed: terminal.failed });
         expect(el.state).to.equal(terminal.state);
         expect(el.account).to.deep.equal(terminal.linked[0]);
         expect(el.failure).to.deep.equal(terminal.failed[0]);
@@ -296,6 +298,8 @@ describe('chaos', function () {
       await showQr(el, png1);
       await spam100(el)();
       expect(await server.waitForClose(0)).to.deep.equal({ closeCode: 1000, closedBy: 'client' });
+      // GREEN-API allows one scanqrcode handshake a second: the new socket comes up to a second later.
+      await server.waitForConnection(2);
       const connections = await allArrived(sockets.made);
       expect(sockets.made.length).to.equal(2);
       expect(connections.map((c) => c.open)).to.deep.equal([false, true]);
@@ -310,6 +314,9 @@ describe('chaos', function () {
       await server.waitForConnection(1);
       await showQr(el, png1);
       await spread20(el)();
+      // GREEN-API allows one scanqrcode handshake a second: the last session's socket comes a little later.
+      await server.waitForConnection(2);
+      await waitUntil(() => sockets.made.some((s) => s.readyState === WebSocket.OPEN), 'no open socket', { timeout: 5000 });
       const connections = await allArrived(sockets.made);
       expect(openCount(connections)).to.equal(1);
       expect(sockets.made.filter((s) => s.readyState === WebSocket.OPEN).length).to.equal(1);

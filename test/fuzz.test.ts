@@ -775,7 +775,7 @@ describe('fuzz: a live element over a real websocket', function () {
     const terminal: string[] = [];
     try {
       const frames = fc
-        .sample(fuzzFrame, { numRuns: 4000, seed: fc.readConfigureGlobal().seed })
+        .sample(fuzzFrame, { numRuns: 6000, seed: fc.readConfigureGlobal().seed })
         .map(wellFormed)
         .filter((f) => f.length <= 20_000 && !isTerminalish(f))
         .slice(0, 1200);
@@ -807,9 +807,12 @@ describe('fuzz: a live element over a real websocket', function () {
       // Every frame arrived (the final QR came after all of them on one ordered socket) and each
       // ignored one was reported exactly once.
       const ignored = frames.filter((f) => !parseFrame(f).ok).length;
-      expect(debug.length).to.equal(ignored);
+      // Codes that pass the checks but do not decode in <img> are dropped by the view as well (how
+      // many depends on which ones the browser got to decode before the next code replaced them).
+      const undecodable = debug.filter((m) => m === 'ignored a qrCode whose image does not decode');
+      expect(debug.length - undecodable.length).to.equal(ignored);
       expect(ignored).to.be.above(900);
-      expect(debug.every((m) => m.startsWith('ignored a frame: ') && !m.includes(TOKEN))).to.equal(true);
+      expect(debug.every((m) => (m.startsWith('ignored a frame: ') || undecodable.includes(m)) && !m.includes(TOKEN))).to.equal(true);
       expect(uncaught).to.deep.equal([]);
       expect(terminal).to.deep.equal([]);
       for (const s of [...sampled, ...states, ...attributeStates]) expect(SCAN_STATES).to.include(s);

@@ -103,7 +103,8 @@ describe('ScanSession over HTTP (QR method polling)', () => {
     await waitUntil(() => s.state === 'linked', 'linked', { timeout: 3000 });
     const account = { wid: '79001234567@c.us', pushname: '', proxy: '', webhookUrl: '' };
     expect(s.account).to.deep.equal(account);
-    expect(log).to.deep.equal(['idle->connecting', 'connecting->qr', 'qr->linked', `linked:${JSON.stringify(account)}`]);
+    // `starting` after the code: no more codes, "linking… the instance is starting", then linked.
+    expect(log).to.deep.equal(['idle->connecting', 'connecting->qr', 'qr->connecting', 'connecting->linked', `linked:${JSON.stringify(account)}`]);
     expect((await server.requests({ path: path('getStateInstance') })).length).to.equal(3);
     expect((await server.requests({ path: path('getWaSettings') })).length).to.equal(1);
     // Polling stopped.
@@ -122,18 +123,18 @@ describe('ScanSession over HTTP (QR method polling)', () => {
     expect(s.account!.wid).to.equal('447946095800@c.us');
   });
 
-  it('links when the QR method says alreadyLogged after a code was shown (GetWaSettings failing: empty wid)', async () => {
+  it('confirms an alreadyLogged after a code with GetStateInstance, then links (GetWaSettings failing: empty wid)', async () => {
     await server.script('GET', path('qr'), [qr(png1), { body: { type: 'alreadyLogged', message: 'instance account already authorized' } }]);
-    await server.script('GET', path('getStateInstance'), [{ body: { stateInstance: 'notAuthorized' }, delayMs: 100 }]);
+    await server.script('GET', path('getStateInstance'), [{ body: { stateInstance: 'authorized' } }]);
     await server.script('GET', path('getWaSettings'), [{ status: 500, body: { error: 'boom' } }]);
-    const s = session({ statePollIntervalMs: 5000 });
+    const s = session({ statePollIntervalMs: 1500 });
     const { log } = record(s);
     s.start();
-    await waitUntil(() => s.state === 'linked', 'linked', { timeout: 3000 });
+    await waitUntil(() => s.state === 'linked', 'linked', { timeout: 5000 });
     const account = { wid: '', pushname: '', proxy: '', webhookUrl: '' };
-    expect(log).to.deep.equal(['idle->connecting', 'connecting->qr', 'qr->linked', `linked:${JSON.stringify(account)}`]);
+    expect(log).to.deep.equal(['idle->connecting', 'connecting->qr', 'qr->connecting', 'connecting->linked', `linked:${JSON.stringify(account)}`]);
     expect((await server.requests({ path: path('qr') })).length).to.equal(2);
-    expect((await server.requests({ path: path('getStateInstance') })).length).to.equal(0);
+    expect((await server.requests({ path: path('getStateInstance') })).length).to.equal(1);
     expect(debug).to.deep.equal(['could not read the linked number: getWaSettings failed: HTTP 500 (boom)']);
   });
 
@@ -166,7 +167,7 @@ describe('ScanSession over HTTP (QR method polling)', () => {
   });
 
   it('retries failed polls, and fails with connection when every poll failed maxConnectAttempts times before any code', async () => {
-    await server.script('GET', path('qr'), [{ status: 500, body: 'oops' }, { status: 401, body: '' }, { body: '{garbage' }]);
+    await server.script('GET', path('qr'), [{ status: 500, body: 'oops' }, { status: 502, body: '' }, { body: '{garbage' }]);
     const s = session({ maxConnectAttempts: 3 });
     const { log } = record(s);
     s.start();
@@ -176,7 +177,7 @@ describe('ScanSession over HTTP (QR method polling)', () => {
     expect((await server.requests({ path: path('qr') })).length).to.equal(3);
     expect(debug).to.deep.equal([
       'QR poll failed: qr failed: HTTP 500 (oops)',
-      'QR poll failed: qr failed: HTTP 401',
+      'QR poll failed: qr failed: HTTP 502',
       `QR poll failed: qr: unexpected response from ${server.url}`,
     ]);
   });
@@ -281,7 +282,7 @@ describe('ScanSession over HTTP (QR method polling)', () => {
       s.close();
     });
 
-    it('websocket: the same server ends in a connection failure, without any HTTP request', async () => {
+    it('websocket: the same server ends in a connection failure; one GetStateInstance (not refused) and no QR polling', async () => {
       await server.script('GET', path('qr'), [qr(png1)]);
       const s = session({ transport: 'websocket', backoffMs: [20], maxConnectAttempts: 2 });
       const { log } = record(s);
@@ -291,7 +292,8 @@ describe('ScanSession over HTTP (QR method polling)', () => {
       expect(log).to.deep.equal(['idle->connecting', 'connecting->failed', `failed:connection:Could not connect to ${server.url}.`]);
       await sleep(200);
       const requests = await server.requests();
-      expect(requests.map((r) => r.method)).to.deep.equal(['UPGRADE', 'UPGRADE']);
+      expect(requests.map((r) => r.method)).to.deep.equal(['UPGRADE', 'GET', 'UPGRADE']);
+      expect(requests[1].path).to.equal(path('getStateInstance'));
       expect(requests.filter((r) => r.path === path('qr')).length).to.equal(0);
     });
   });

@@ -93,7 +93,7 @@ describe('i18n', () => {
     server.send({ type: 'timeoutExpired', message: 'timeoutExpired' });
     await settle(el, 'failed');
     expect(statusText(el)).to.equal(ru.failedTimeoutExpired);
-    expect(partText(el, 'message')).to.equal(ru.failedTimeoutExpiredHint);
+    expect(partText(el, 'message')).to.equal(ru.failedTimeoutExpiredHint.replace('{n}', '100'));
     expect(partText(el, 'retry-button')).to.equal(ru.retry);
 
     el.mode = 'phone';
@@ -275,8 +275,8 @@ describe('i18n', () => {
 
     for (const [reason, frame, tokens, serverText] of [
       ['alreadyLogged', { type: 'alreadyLogged', message: 'instance account already authorized' }, ['⟦failedAlreadyLogged⟧', '⟦failedAlreadyLoggedHint⟧', '⟦retry⟧'], ''],
-      ['timeoutExpired', { type: 'timeoutExpired', message: 'timeoutExpired' }, ['⟦failedTimeoutExpired⟧', '⟦failedTimeoutExpiredHint⟧', '⟦retry⟧'], ''],
-      ['error', { type: 'error', message: 'Multi-device beta not joined' }, ['⟦failedError⟧', '⟦retry⟧'], 'Multi-device beta not joined'],
+      ['timeoutExpired', { type: 'timeoutExpired', message: 'timeoutExpired' }, ['⟦failedTimeoutExpired⟧', '⟦failedTimeoutExpiredHint 100⟧', '⟦retry⟧'], ''],
+      ['error', { type: 'error', message: 'Multi-device beta not joined' }, ['⟦failedError⟧', '⟦failedErrorHint⟧', '⟦retry⟧'], 'Multi-device beta not joined'],
     ] as const) {
       it(`failed: ${reason}`, async () => {
         const el = await mount({ lang: 'zz', apiUrl: server.url });

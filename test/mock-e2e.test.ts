@@ -225,7 +225,7 @@ describe('<green-qr-scan> against the GREEN-API mock', () => {
     expect(el.state).to.equal('failed');
     expect(states).to.deep.equal(['connecting', 'qr', 'failed']);
     expect(squash(part(el, 'status')?.textContent)).to.equal(en.failedTimeoutExpired);
-    expect(squash(part(el, 'message')?.textContent)).to.equal(en.failedTimeoutExpiredHint);
+    expect(squash(part(el, 'message')?.textContent)).to.equal(en.failedTimeoutExpiredHint.replace('{n}', '100'));
     expect(part(el, 'retry-button')).to.not.equal(null);
     expect(linked).to.have.length(0);
   });

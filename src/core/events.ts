@@ -12,14 +12,31 @@ import type { AccountData } from './protocol.js';
 export const SCAN_STATES = ['idle', 'connecting', 'qr', 'code', 'linked', 'failed'] as const;
 export type ScanState = (typeof SCAN_STATES)[number];
 
-/** Why a session failed: the protocol's own words plus `connection` and `invalidConfig`. */
-export const FAILURE_REASONS = ['alreadyLogged', 'timeoutExpired', 'error', 'connection', 'invalidConfig'] as const;
+/**
+ * Why a session failed: the protocol's own words (`alreadyLogged`, `timeoutExpired`, `error`), what
+ * GREEN-API's HTTP answers and instance states say (`unauthorized`: 401/403, `quotaExceeded`: 466,
+ * `instanceBlocked`: `blocked` or `suspended`, `instanceStarting`: still `starting` when the wait
+ * ended), plus `connection` (GREEN-API could not be reached) and `invalidConfig`.
+ */
+export const FAILURE_REASONS = [
+  'alreadyLogged',
+  'timeoutExpired',
+  'error',
+  'connection',
+  'invalidConfig',
+  'unauthorized',
+  'quotaExceeded',
+  'instanceBlocked',
+  'instanceStarting',
+] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
-/** How a session failed. `message` never contains the token. */
+/** How a session failed. `message` is for developers (GREEN-API's own text, the status); it never contains the token. */
 export interface ScanFailure {
   reason: FailureReason;
   message: string;
+  /** The HTTP status GREEN-API answered, when a status decided the failure (401, 403, 466…). */
+  status?: number;
 }
 
 /** Detail of `scan-state-change`. */

@@ -106,9 +106,9 @@ export abstract class LinkSession extends EventTarget {
     this.dispatchEvent(new AccountLinkedEvent({ ...account }));
   }
 
-  protected fail(reason: FailureReason, message: string): void {
+  protected fail(reason: FailureReason, message: string, status?: number): void {
     this.#run.abort();
-    this.#failure = { reason, message };
+    this.#failure = status ? { reason, message, status } : { reason, message };
     this.setState('failed', reason);
     this.dispatchEvent(new ScanFailedEvent({ ...this.#failure }));
   }

@@ -7,7 +7,8 @@
 import type { ScanConfig } from './config.js';
 import { formatAuthCode, getAuthorizationCode, GreenApiError, normalizePhoneNumber } from './green-api.js';
 import { LinkSession, accountFromNumber } from './link-session.js';
-import { watchForLink } from './state-poller.js';
+import { classify } from './failures.js';
+import { watchLink } from './state-poller.js';
 
 export interface PhoneLinkOptions {
   /** How often GetStateInstance is asked while a code is shown (ms). Default 3 000. */
@@ -16,6 +17,8 @@ export interface PhoneLinkOptions {
   codeValidityMs?: number;
   /** How long one request may take (ms). Default 15 000. */
   requestTimeoutMs?: number;
+  /** How long the instance may stay `starting` after the code was entered (ms). Default 300 000. */
+  startingTimeoutMs?: number;
   /** Where to report failed polls; defaults to `console.debug`. Never receives the token. */
   debug?: (message: string) => void;
 }
@@ -26,13 +29,17 @@ export type PhoneRequestError =
   | { kind: 'invalidNumber'; message: string }
   /** GREEN-API answered `status: false`: ask again. */
   | { kind: 'refused'; message: string }
-  /** The request failed (network, HTTP status, unexpected answer). */
-  | { kind: 'failed'; message: string; status?: number };
+  /** The request failed: GREEN-API could not be reached (`connection`) or its instance is starting (`instanceStarting`). */
+  | { kind: 'failed'; reason: 'connection' | 'instanceStarting'; message: string; status?: number };
 
 export class PhoneLinkSession extends LinkSession {
   /** The code to type in WhatsApp, grouped (`ABCD-1234`), while `state` is `code`. */
   get code(): string | undefined {
     return this.#code;
+  }
+  /** `starting` once the code was entered and the instance is starting (state `connecting`). */
+  get phase(): 'starting' | undefined {
+    return this.#starting ? 'starting' : undefined;
   }
   /** Why the last submitted number got no code; cleared by the next `submit()`. */
   get requestError(): PhoneRequestError | undefined {
@@ -42,6 +49,7 @@ export class PhoneLinkSession extends LinkSession {
   readonly #options: PhoneLinkOptions;
   #code: string | undefined;
   #requestError: PhoneRequestError | undefined;
+  #starting = false;
 
   constructor(config: ScanConfig, options: PhoneLinkOptions = {}) {
     super(config);
@@ -52,6 +60,7 @@ export class PhoneLinkSession extends LinkSession {
   start(): void {
     this.newRun();
     this.#code = this.#requestError = undefined;
+    this.#starting = false;
     if (this.configProblem) this.fail('invalidConfig', this.configProblem.message);
     else this.setState('idle');
   }
@@ -62,6 +71,7 @@ export class PhoneLinkSession extends LinkSession {
     if (!endpoints) return;
     const signal = this.newRun();
     this.#code = undefined;
+    this.#starting = false;
     const number = normalizePhoneNumber(input);
     if (!number.ok) {
       this.#requestError = { kind: 'invalidNumber', message: number.message };
@@ -77,11 +87,17 @@ export class PhoneLinkSession extends LinkSession {
         else this.#refused({ kind: 'refused', message: 'GREEN-API did not issue a code' });
       },
       (error: unknown) => {
-        if (signal.aborted) return;
-        const e = error instanceof GreenApiError ? error : new GreenApiError('network', 'getAuthorizationCode: request failed');
-        this.#refused(e.status ? { kind: 'failed', message: e.message, status: e.status } : { kind: 'failed', message: e.message });
+        if (!signal.aborted) this.#requestFailed(error instanceof GreenApiError ? error : new GreenApiError('network', 'getAuthorizationCode: request failed'));
       },
     );
+  }
+
+  /** A refused token or quota ends the session; anything else leaves the form to try again. */
+  #requestFailed(error: GreenApiError): void {
+    const verdict = classify(error);
+    if ('fail' in verdict) return this.fail(verdict.fail.reason, verdict.fail.message, verdict.fail.status);
+    const reason = 'starting' in verdict ? 'instanceStarting' : 'connection';
+    this.#refused({ kind: 'failed', reason, message: error.message, ...(error.status ? { status: error.status } : {}) });
   }
 
   #refused(error: PhoneRequestError): void {
@@ -90,16 +106,29 @@ export class PhoneLinkSession extends LinkSession {
   }
 
   #showCode(code: string, digits: string): void {
-    const endpoints = this.endpoints;
-    if (!endpoints) return;
-    const { statePollIntervalMs = 3_000, codeValidityMs = 150_000 } = this.#options;
+    const endpoints = this.endpoints!;
+    const { statePollIntervalMs = 3_000, codeValidityMs = 150_000, startingTimeoutMs = 300_000, requestTimeoutMs } = this.#options;
     const debug = this.#options.debug ?? ((message: string) => console.debug(`[green-qr-scan] ${message}`));
     this.#code = code;
     this.setExpiresAt(Date.now() + codeValidityMs);
-    this.later(codeValidityMs, () => this.fail('timeoutExpired', 'The linking code expired.'));
+    const expire = this.later(codeValidityMs, () => this.fail('timeoutExpired', 'The linking code expired.'));
     this.setState('code');
-    const options = { intervalMs: statePollIntervalMs, timeoutMs: this.#options.requestTimeoutMs, signal: this.signal, debug };
-    // GetStateInstance says only "authorized": the number is what we know of the account.
-    watchForLink(endpoints, { ...options, onLinked: () => this.link(accountFromNumber(digits)) });
+    watchLink(endpoints, {
+      intervalMs: statePollIntervalMs,
+      timeoutMs: requestTimeoutMs,
+      startingTimeoutMs,
+      signal: this.signal,
+      debug,
+      // The code was entered and the instance is starting: the code's expiry no longer matters.
+      onStarting: () => {
+        if (this.#starting) return;
+        this.#starting = true;
+        expire();
+        this.setState('connecting');
+      },
+      // GetStateInstance says only "authorized": the number is what we know of the account.
+      onLinked: () => this.link(accountFromNumber(digits)),
+      onFail: (failure) => this.fail(failure.reason, failure.message, failure.status),
+    });
   }
 }

@@ -15,16 +15,29 @@ export const RATE_LIMITS: Readonly<Record<string, number>> = {
   getAuthorizationCode: 1,
 };
 
-/** The earliest start of the next request, by instance address and method. */
+/** When each instance address and method may next start a request (epoch ms). */
 const nextSlot = new Map<string, number>();
 
-/** Waits for a free slot of `method` on the instance at `base` (an address without the token), and takes it. */
-export async function takeSlot(base: string, method: string, signal?: AbortSignal): Promise<void> {
+/**
+ * Takes a slot of `method` on the instance at `base` (an address without the token): `undefined`
+ * when one is free now, else a promise that resolves once a slot is taken (or `signal` aborts).
+ * Waiting takes nothing, so a caller that gives up never delays the others.
+ */
+export function takeSlot(base: string, method: string, signal?: AbortSignal): Promise<void> | undefined {
   const key = `${base} ${method}`;
-  const now = Date.now();
-  const at = Math.max(now, nextSlot.get(key) ?? 0);
-  nextSlot.set(key, at + 1000 / (RATE_LIMITS[method] ?? 1));
-  if (at > now) await sleep(at - now, signal ?? new AbortController().signal);
+  const take = () => {
+    const now = Date.now();
+    const free = nextSlot.get(key) ?? 0;
+    if (free > now) return free - now;
+    nextSlot.set(key, now + 1000 / (RATE_LIMITS[method] ?? 1));
+    return 0;
+  };
+  const first = take();
+  if (!first) return undefined;
+  const aborted = signal ?? new AbortController().signal;
+  return (async () => {
+    for (let wait = first; wait && !aborted.aborted; wait = take()) await sleep(wait, aborted);
+  })();
 }
 
 /** Holds `method` back until `until` (epoch ms), e.g. after a 429. */

@@ -33,8 +33,22 @@ export interface ScanSessionOptions {
   transport?: ScanTransportOption;
   /** HTTP transport: how often the QR method is polled (ms). Default 1 000 (GREEN-API's advice). */
   pollIntervalMs?: number;
-  /** How often GetStateInstance is polled while a code is shown over HTTP (ms). Default 3 000. */
+  /** How often GetStateInstance is polled while a code is shown over HTTP, or while linking is confirmed (ms). Default 3 000. */
   statePollIntervalMs?: number;
+  /** How long the first code may take before the session gives up (ms). GREEN-API can take a minute or more. Default 180 000. */
+  firstCodeTimeoutMs?: number;
+  /** After this long without a first code, the view says that GREEN-API is still preparing it (ms). Default 8 000. */
+  slowHintAfterMs?: number;
+  /** How long reconnecting may go on after an open socket dropped before the session fails with `connection` (ms). Default 30 000. */
+  reconnectBudgetMs?: number;
+  /** How long an instance may stay `starting` after a scan before the session fails with `instanceStarting` (ms). Default 300 000. */
+  startingTimeoutMs?: number;
+  /** How long one QR method request may take (ms). Default 60 000. */
+  qrTimeoutMs?: number;
+  /** How long one other HTTP request may take (ms). Default 15 000. */
+  requestTimeoutMs?: number;
+  /** After a Logout, how long to wait at most for GREEN-API's cleanup (`logoutProcess`) before asking for a code (ms). Default 60 000. */
+  logoutWaitMs?: number;
 }
 
 export type ResolvedScanOptions = Required<Omit<ScanSessionOptions, 'WebSocket'>> & Pick<ScanSessionOptions, 'WebSocket'>;
@@ -48,7 +62,21 @@ export const SCAN_DEFAULTS: Omit<ResolvedScanOptions, 'debug'> = {
   transport: 'auto',
   pollIntervalMs: 1_000,
   statePollIntervalMs: 3_000,
+  firstCodeTimeoutMs: 180_000,
+  slowHintAfterMs: 8_000,
+  reconnectBudgetMs: 30_000,
+  startingTimeoutMs: 300_000,
+  qrTimeoutMs: 60_000,
+  requestTimeoutMs: 15_000,
+  logoutWaitMs: 60_000,
 };
+
+/**
+ * What the session is waiting for while `connecting` (for the view): the first code (`slow` once it
+ * takes long), a reconnect, GREEN-API's cleanup after a Logout, or the instance after a scan
+ * (`confirming`, then `starting` while the instance starts).
+ */
+export type ScanPhase = 'preparing' | 'slow' | 'reconnecting' | 'loggingOut' | 'confirming' | 'starting';
 
 
 /** The options with every default filled in. */
@@ -62,29 +90,38 @@ export function resolveScanOptions(options: ScanSessionOptions): ResolvedScanOpt
 /** What one run of a QR session has seen so far; `start()` replaces it whole. */
 export interface RunProgress {
   kind: TransportKind;
-  /** The code on screen. */
+  phase: ScanPhase;
+  /** The code on screen, and the one before it (kept when a new one does not decode). */
   qrImage: string | undefined;
-  /** Connecting again after the socket had opened. */
-  reconnecting: boolean;
+  previousImage: string | undefined;
+  /** GREEN-API's text of an HTTP QR `error` while polling goes on. */
+  notice: string | undefined;
   attempts: number;
   retries: number;
   everOpened: boolean;
   qrShown: boolean;
   failedPolls: number;
+  /** When the open socket first dropped (reconnects since then count against the budget). */
+  droppedAt: number | undefined;
   /** Linking was seen and is being confirmed: nothing else may end the run. */
   confirming: boolean;
   endWindow: () => void;
+  endFirstCodeWait: () => void;
 }
 
 export const freshProgress = (kind: TransportKind): RunProgress => ({
   kind,
+  phase: 'preparing',
   qrImage: undefined,
-  reconnecting: false,
+  previousImage: undefined,
+  notice: undefined,
   attempts: 0,
   retries: 0,
   everOpened: false,
   qrShown: false,
   failedPolls: 0,
+  droppedAt: undefined,
   confirming: false,
   endWindow: () => {},
+  endFirstCodeWait: () => {},
 });

@@ -1,27 +1,31 @@
 /**
  * Linking by QR code: one `scanqrcode` socket (or, where websockets are blocked, polling of
- * GREEN-API's HTTP QR method), the scan window, reconnects and the fallback between the two.
- * DOM-free (needs only `WebSocket`, `fetch`, `EventTarget` and timers), so it works without Lit or
- * in Node with the `ws` package.
+ * GREEN-API's HTTP QR method), patience for a slow first code, the scan window from the first code
+ * on, reconnects, and linking confirmed with GetStateInstance whenever the socket does not say it
+ * itself. DOM-free (needs only `WebSocket`, `fetch`, `EventTarget` and timers), so it works without
+ * Lit or in Node with the `ws` package.
  */
 import type { ScanConfig } from './config.js';
-import type { FailureReason } from './events.js';
+import type { FailureReason, ScanFailure } from './events.js';
+import { classify } from './failures.js';
 import type { GreenApiError } from './green-api.js';
+import { diagnose, waitForLogout } from './instance-checks.js';
 import { LinkSession, accountFromNumber } from './link-session.js';
 import type { ServerMessage } from './protocol.js';
-import { readLinkedNumber, watchForLink } from './state-poller.js';
+import { takeSlot } from './rate-gate.js';
+import { freshProgress, resolveScanOptions, type ResolvedScanOptions, type ScanPhase, type ScanSessionOptions, type ScanTransport } from './scan-options.js';
+import { readLinkedNumber, watchLink } from './state-poller.js';
 import type { Transport, TransportSink } from './transports/transport.js';
 import { openWebSocket, type WebSocketConstructor } from './transports/websocket.js';
-import { freshProgress, resolveScanOptions, type ResolvedScanOptions, type ScanSessionOptions, type ScanTransport } from './scan-options.js';
 
-export { SCAN_WINDOW_MS, type ScanSessionOptions, type ScanTransport, type ScanTransportOption } from './scan-options.js';
+export { SCAN_WINDOW_MS, type ScanPhase, type ScanSessionOptions, type ScanTransport, type ScanTransportOption } from './scan-options.js';
 export type { WebSocketConstructor };
 
-/** Default messages, used when the server sends no text. Views show their own localised text. */
-const DEFAULT_MESSAGES = {
-  alreadyLogged: 'instance account already authorized',
-  error: 'GREEN-API reported an error.',
-} as const;
+/** `100000` → `100`, `400` → `0.4`. */
+const seconds = (ms: number) => +(ms / 1000).toFixed(1);
+
+/** An `error` text that means "this instance is linked already" (GREEN-API: "Instance has auth. You need to make log out"). */
+export const ASKS_FOR_LOGOUT = /log ?out|has auth/i;
 
 /**
  * A QR linking session. Listen for `change` (anything a view shows changed), `scan-state-change`,
@@ -39,9 +43,17 @@ export class ScanSession extends LinkSession {
   get qrImage(): string | undefined {
     return this.#progress.qrImage;
   }
+  /** What the session waits for while `connecting`. */
+  get phase(): ScanPhase {
+    return this.#progress.phase;
+  }
   /** `true` while connecting again after the socket dropped. */
   get reconnecting(): boolean {
-    return this.#progress.reconnecting;
+    return this.#progress.phase === 'reconnecting';
+  }
+  /** GREEN-API's text of an HTTP QR `error` while polling goes on (shown as secondary detail). */
+  get notice(): string | undefined {
+    return this.#progress.notice;
   }
   /** The transport in use: `http` when the session polls GREEN-API's HTTP methods instead of a socket. */
   get transport(): ScanTransport {
@@ -58,6 +70,7 @@ export class ScanSession extends LinkSession {
 
   readonly #options: ResolvedScanOptions;
   #closed: Promise<void> = Promise.resolve();
+  #transport: Transport | undefined;
   #progress = freshProgress('websocket');
 
   constructor(config: ScanConfig, options: ScanSessionOptions = {}) {
@@ -69,177 +82,265 @@ export class ScanSession extends LinkSession {
    * Starts the session (or starts it over). Invalid configuration fails with `invalidConfig` without
    * any connection attempt. With `after`, the session shows `connecting` but opens its socket only
    * once `after` settles (at most 1 s): pass the previous session's `closed` so that one instance
-   * never has two scanqrcode sockets at once.
+   * never has two scanqrcode sockets at once. With `afterLogout`, it first waits for GREEN-API's
+   * cleanup after a Logout (`logoutProcess`), which produces no code while it runs.
    */
-  start(after?: Promise<unknown>): void {
+  start(after?: Promise<unknown>, { afterLogout = false }: { afterLogout?: boolean } = {}): void {
     const signal = this.newRun();
     const kind = this.#options.transport === 'http' ? 'http' : 'websocket';
-    this.#progress = freshProgress(kind);
-    if (this.configProblem) {
-      this.#fail('invalidConfig', this.configProblem.message);
-      return;
-    }
-    const { scanWindowMs, graceMs } = this.#options;
-    this.setExpiresAt(Date.now() + scanWindowMs);
-    // The server ends the window itself; this guard covers a server that never does.
-    this.#progress.endWindow = this.later(scanWindowMs + graceMs, () => this.#fail('timeoutExpired', this.#timeoutText));
-    const begin = () => (kind === 'http' ? this.#startPolling() : this.#connect());
-    if (!after) return begin();
+    const progress = (this.#progress = freshProgress(kind));
+    if (this.configProblem) return this.#fail('invalidConfig', this.configProblem.message);
+    const { firstCodeTimeoutMs, slowHintAfterMs, logoutWaitMs, debug } = this.#options;
+    progress.endFirstCodeWait = this.later(firstCodeTimeoutMs, () => void this.#noFirstCode());
+    this.later(slowHintAfterMs, () => this.#setPhase('slow', 'preparing'));
+    if (afterLogout) progress.phase = 'loggingOut';
     this.setState('connecting');
-    const waited = Promise.race([after, new Promise((resolve) => this.later(1_000, () => resolve(undefined)))]).then(() => {});
+    const begin = () => {
+      if (signal.aborted) return;
+      this.#setPhase('preparing', 'loggingOut');
+      if (kind === 'http') this.#startPolling();
+      else void this.#connect();
+    };
+    if (!after && !afterLogout) return begin();
+    const waits = [Promise.race([after, new Promise((resolve) => this.later(1_000, () => resolve(undefined)))])];
+    if (afterLogout) waits.push(waitForLogout(this.endpoints!, signal, logoutWaitMs, debug));
+    const waited = Promise.all(waits).then(() => {});
     // Until this session has a socket of its own, its `closed` is the one it waits for.
     this.#closed = waited;
-    void waited.then(() => {
-      if (!signal.aborted) begin();
-    });
+    void waited.then(begin);
   }
 
-  /** Hands a transport to the current run: it closes when the run ends. */
+  /** The view could not decode the code on screen: treat it like a malformed frame (the previous code, or the placeholder, stays). */
+  rejectImage(image: string): void {
+    const progress = this.#progress;
+    if (this.state !== 'qr' || image !== progress.qrImage) return;
+    this.#options.debug('ignored a qrCode whose image does not decode');
+    progress.qrImage = progress.previousImage;
+    progress.previousImage = undefined;
+    if (progress.qrImage) return this.changed();
+    progress.qrShown = false;
+    this.setState('connecting');
+  }
+
+  /** Hands a transport to the current run: it closes when the run ends (or `#stopCodes()`). */
   #own(transport: Transport): void {
+    this.#transport = transport;
     this.signal.addEventListener('abort', () => transport.close(), { once: true });
+  }
+
+  /** Linking is being confirmed: no more codes, no window. */
+  #stopCodes(phase: ScanPhase): void {
+    const progress = this.#progress;
+    progress.confirming = true;
+    progress.endWindow();
+    this.#transport?.close();
+    progress.qrImage = progress.previousImage = undefined;
+    progress.phase = phase;
+    this.setState('connecting');
   }
 
   #sink(overrides: Partial<TransportSink>): TransportSink {
     return { message: (m) => this.#handle(m), debug: this.#options.debug, ...overrides };
   }
 
-  #connect(): void {
+  async #connect(): Promise<void> {
     const Socket = this.#options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
     if (!Socket) {
-      this.#fail('connection', 'WebSocket is not available here: pass a WebSocket class (e.g. the ws package) as the WebSocket option, or use transport "http".');
-      return;
+      return this.#fail('connection', 'WebSocket is not available here: pass a WebSocket class (e.g. the ws package) as the WebSocket option, or use transport "http".');
     }
-    const endpoints = this.endpoints;
-    if (!endpoints) return;
-    this.setState('connecting');
+    const endpoints = this.endpoints!;
+    const signal = this.signal;
+    // GREEN-API allows one scanqrcode handshake per second per instance.
+    const slot = takeSlot(endpoints.httpBase, 'scanqrcode', signal);
+    if (slot) await slot;
+    if (signal.aborted) return;
     this.#progress.attempts++;
-    const sink = this.#sink({
-      opened: () => (this.#progress.everOpened = true),
-      dropped: () => this.#dropped(),
-    });
-    let transport: Transport;
+    const sink = this.#sink({ opened: () => (this.#progress.everOpened = true), dropped: () => void this.#dropped() });
     try {
-      transport = openWebSocket(endpoints.socketUrl, { WebSocket: Socket, connectTimeoutMs: this.#options.connectTimeoutMs }, sink);
+      const transport = openWebSocket(endpoints.socketUrl, { WebSocket: Socket, connectTimeoutMs: this.#options.connectTimeoutMs }, sink);
+      this.#own(transport);
+      this.#closed = transport.closed;
     } catch {
       if (this.#options.transport === 'auto') this.#switchToHttp();
       else this.#fail('connection', `Could not connect to ${endpoints.origin}.`);
-      return;
     }
-    this.#own(transport);
-    this.#closed = transport.closed;
   }
 
   #handle(message: ServerMessage): void {
+    const progress = this.#progress;
     switch (message.type) {
       case 'qrCode':
-        this.#progress.qrShown = true;
-        this.#progress.retries = 0;
-        this.#progress.reconnecting = false;
-        this.#progress.qrImage = message.image;
-        if (this.state === 'qr') this.changed();
-        else this.setState('qr');
-        return;
+        if (!progress.qrShown) this.#firstCode();
+        progress.retries = 0;
+        progress.droppedAt = undefined;
+        progress.previousImage = progress.qrImage;
+        progress.qrImage = message.image;
+        if (this.state === 'qr') return this.changed();
+        return this.setState('qr');
       case 'accountData':
-        this.#progress.endWindow();
-        this.link(message.account);
-        return;
-      default:
-        this.#fail(message.type, message.message || (message.type === 'timeoutExpired' ? this.#timeoutText : DEFAULT_MESSAGES[message.type]));
+        return this.link(message.account);
+      case 'alreadyLogged':
+        // After a code was shown, `alreadyLogged` most likely means the phone scanned it: confirm.
+        if (progress.qrShown) return this.#confirm(3);
+        return this.#fail('alreadyLogged', message.message || 'instance account already authorized');
+      case 'timeoutExpired':
+        return this.#fail('timeoutExpired', message.message || this.#timeoutText);
+      case 'error':
+        return this.#fail('error', message.message || 'GREEN-API reported an error.');
     }
   }
 
-  /** The socket closed (or never opened) before a terminal message. */
-  #dropped(): void {
-    const { backoffMs, maxConnectAttempts, transport } = this.#options;
+  /** The first code is on screen: the scan window starts now. */
+  #firstCode(): void {
     const progress = this.#progress;
-    const origin = this.endpoints?.origin ?? 'GREEN-API';
-    // Two failures in a row without ever opening: websockets are probably blocked on the way.
-    if (!progress.everOpened && transport === 'auto' && progress.attempts >= Math.min(2, maxConnectAttempts)) {
-      this.#switchToHttp();
-      return;
-    }
-    if (!progress.everOpened && progress.attempts >= maxConnectAttempts) {
-      this.#fail('connection', `Could not connect to ${origin}.`);
-      return;
+    const { scanWindowMs, graceMs } = this.#options;
+    progress.qrShown = true;
+    progress.phase = 'preparing';
+    progress.endFirstCodeWait();
+    this.setExpiresAt(Date.now() + scanWindowMs);
+    // The server ends the window itself; this guard covers a server that never does.
+    progress.endWindow = this.later(scanWindowMs + graceMs, () => this.#fail('timeoutExpired', this.#timeoutText));
+  }
+
+  /** No code within `firstCodeTimeoutMs`: ask the instance why, and say so. */
+  async #noFirstCode(): Promise<void> {
+    const signal = this.signal;
+    const found = await diagnose(this.endpoints!, signal, this.#options.requestTimeoutMs);
+    if (signal.aborted) return;
+    const waited = `No QR code within ${seconds(this.#options.firstCodeTimeoutMs)} s`;
+    if ('fail' in found) return this.#failWith(found.fail);
+    if ('unreachable' in found) return this.#fail('connection', `${waited}; ${found.unreachable.message}`);
+    this.#fail('instanceStarting', `${waited} (getStateInstance: ${found.state})`);
+  }
+
+  /** The socket closed (or never opened) before a terminal message. */
+  async #dropped(): Promise<void> {
+    const { backoffMs, maxConnectAttempts, transport, reconnectBudgetMs } = this.#options;
+    const progress = this.#progress;
+    const origin = this.endpoints!.origin;
+    if (!progress.everOpened) {
+      // One GetStateInstance tells a refused token (or a blocked instance) from a blocked network.
+      if (progress.attempts === 1 && !(await this.#diagnosed())) return;
+      // Two failures in a row without ever opening: websockets are probably blocked on the way.
+      if (transport === 'auto' && progress.attempts >= Math.min(2, maxConnectAttempts)) return this.#switchToHttp();
+      if (progress.attempts >= maxConnectAttempts) return this.#fail('connection', `Could not connect to ${origin}.`);
+    } else {
+      progress.droppedAt ??= Date.now();
+      if (Date.now() - progress.droppedAt >= reconnectBudgetMs) return this.#fail('connection', `The connection to ${origin} was lost.`);
     }
     const delay = backoffMs[Math.min(progress.retries++, backoffMs.length - 1)];
-    if (Date.now() + delay >= (this.expiresAt ?? 0)) {
-      this.#fail('connection', `The connection to ${origin} was lost.`);
-      return;
-    }
-    this.#progress.qrImage = undefined;
-    this.#progress.reconnecting = progress.everOpened;
+    if (progress.qrShown && Date.now() + delay >= (this.expiresAt ?? 0)) return this.#fail('connection', `The connection to ${origin} was lost.`);
+    progress.qrImage = progress.previousImage = undefined;
+    if (progress.everOpened) progress.phase = 'reconnecting';
     this.setState('connecting');
-    this.later(delay, () => this.#connect());
+    this.later(delay, () => void this.#connect());
+  }
+
+  /** After a socket that never opened: `false` when GetStateInstance says why (and the session failed). */
+  async #diagnosed(): Promise<boolean> {
+    const signal = this.signal;
+    const found = await diagnose(this.endpoints!, signal, this.#options.requestTimeoutMs);
+    if (signal.aborted) return false;
+    if ('fail' in found) this.#failWith(found.fail);
+    return !('fail' in found);
   }
 
   /** `auto`: the socket never opened; poll the HTTP methods for the rest of the session. */
   #switchToHttp(): void {
     this.#progress.kind = 'http';
-    this.#progress.reconnecting = false;
+    this.#setPhase('preparing', 'reconnecting');
+    this.changed();
     this.#options.debug('the websocket could not be opened; polling the HTTP QR method instead');
     this.#startPolling();
   }
 
   #startPolling(): void {
-    const endpoints = this.endpoints;
-    if (!endpoints) return;
-    this.#progress.qrImage = undefined;
+    const endpoints = this.endpoints!;
     this.#progress.failedPolls = 0;
-    this.setState('connecting');
+    if (this.state !== 'connecting') this.setState('connecting');
     const sink = this.#sink({ message: (m) => this.#receiveHttp(m), failed: (e) => this.#pollFailed(e) });
-    const { pollIntervalMs, connectTimeoutMs } = this.#options;
+    const { pollIntervalMs, qrTimeoutMs } = this.#options;
     const signal = this.signal;
     void import('./transports/http-poll.js').then(({ pollQrCodes }) => {
-      if (signal.aborted) return;
-      this.#own(pollQrCodes(endpoints, { intervalMs: pollIntervalMs, timeoutMs: connectTimeoutMs }, sink));
+      if (!signal.aborted) this.#own(pollQrCodes(endpoints, { intervalMs: pollIntervalMs, timeoutMs: qrTimeoutMs }, sink));
     });
   }
 
   #receiveHttp(message: ServerMessage): void {
     const progress = this.#progress;
     progress.failedPolls = 0;
-    if (message.type === 'alreadyLogged' && progress.qrShown) {
-      // After a code was shown, `alreadyLogged` means the phone scanned it.
-      void this.#linkFromState();
-      return;
+    if (message.type === 'error' && !ASKS_FOR_LOGOUT.test(message.message)) {
+      // GREEN-API's chat app shows the QR method's error and keeps polling.
+      progress.notice = message.message;
+      return this.changed();
     }
+    progress.notice = undefined;
     const first = message.type === 'qrCode' && !progress.qrShown;
     this.#handle(message);
-    if (first && this.endpoints) {
-      const { statePollIntervalMs, connectTimeoutMs, debug } = this.#options;
-      const options = { intervalMs: statePollIntervalMs, timeoutMs: connectTimeoutMs, signal: this.signal, debug };
-      watchForLink(this.endpoints, { ...options, onLinked: () => void this.#linkFromState() });
-    }
+    if (first) this.#watch(0);
   }
 
   #pollFailed(error: GreenApiError): void {
     const progress = this.#progress;
     this.#options.debug(`QR poll failed: ${error.message}`);
-    if (progress.qrShown) return;
-    if (++progress.failedPolls >= this.#options.maxConnectAttempts) {
-      this.#fail('connection', `Could not connect to ${this.endpoints?.origin ?? 'GREEN-API'}.`);
-    }
+    const verdict = classify(error);
+    if ('fail' in verdict) return this.#failWith(verdict.fail);
+    if ('starting' in verdict || progress.qrShown) return;
+    if (++progress.failedPolls >= this.#options.maxConnectAttempts) this.#fail('connection', `Could not connect to ${this.endpoints!.origin}.`);
+  }
+
+  /** `alreadyLogged` after a code: stop showing codes and ask GetStateInstance whether the phone linked. */
+  #confirm(notAuthorizedLimit: number): void {
+    if (this.#progress.confirming) return;
+    this.#stopCodes('confirming');
+    this.#watch(notAuthorizedLimit);
+  }
+
+  /** Watches GetStateInstance until the instance is linked, refused, blocked or stuck `starting`. */
+  #watch(notAuthorizedLimit: number): void {
+    const { statePollIntervalMs, requestTimeoutMs, startingTimeoutMs, debug } = this.#options;
+    watchLink(this.endpoints!, {
+      intervalMs: statePollIntervalMs,
+      timeoutMs: requestTimeoutMs,
+      startingTimeoutMs,
+      notAuthorizedLimit,
+      signal: this.signal,
+      debug,
+      onStarting: () => this.#starting(),
+      onLinked: () => void this.#linkFromState(),
+      onFail: (failure) => this.#failWith(failure),
+    });
+  }
+
+  /** The instance is starting after a scan: no more codes, no window; "linking… the instance is starting". */
+  #starting(): void {
+    if (this.#progress.phase !== 'starting') this.#stopCodes('starting');
   }
 
   /** The instance is linked (GetStateInstance said so). Asks GetWaSettings for the number (best effort), then links. */
   async #linkFromState(): Promise<void> {
-    const endpoints = this.endpoints;
-    if (!endpoints || this.#progress.confirming) return;
     const signal = this.signal;
-    this.#progress.confirming = true;
     this.#progress.endWindow();
-    const phone = await readLinkedNumber(endpoints, signal, this.#options.connectTimeoutMs, this.#options.debug);
+    const phone = await readLinkedNumber(this.endpoints!, signal, this.#options.requestTimeoutMs, this.#options.debug);
     if (!signal.aborted) this.link(accountFromNumber(phone));
   }
 
+  #setPhase(phase: ScanPhase, from: ScanPhase): void {
+    if (this.#progress.phase !== from) return;
+    this.#progress.phase = phase;
+    this.changed();
+  }
+
   get #timeoutText(): string {
-    return `The QR code was not scanned within ${+(this.#options.scanWindowMs / 1000).toFixed(1)} seconds.`;
+    return `The QR code was not scanned within ${seconds(this.#options.scanWindowMs)} seconds.`;
+  }
+
+  #failWith(failure: ScanFailure): void {
+    this.#progress.qrImage = undefined;
+    this.fail(failure.reason, failure.message, failure.status);
   }
 
   #fail(reason: FailureReason, message: string): void {
-    this.#progress.qrImage = undefined;
-    this.#progress.reconnecting = false;
-    this.fail(reason, message);
+    this.#failWith({ reason, message });
   }
 }

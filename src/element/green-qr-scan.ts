@@ -144,7 +144,9 @@ export class GreenQrScan extends LitElement {
       if (!resolved.ok) throw new Error(resolved.message);
       await logout(resolved.endpoints, signal);
     },
-    onComplete: () => this.restart(),
+    // GREEN-API cleans up for a while after a Logout: the new session waits for that.
+    onComplete: () => this.#link.restart({ afterLogout: true }),
+    onError: (error) => console.warn(`[green-qr-scan] logout: ${(error as Error).message}`),
   });
   /** What the view shows, derived in `willUpdate`. */
   #view!: ViewModel;
@@ -207,13 +209,13 @@ export class GreenQrScan extends LitElement {
     const totalMs = phone ? (this.sessionOptions.codeValidityMs ?? 150_000) : (this.sessionOptions.scanWindowMs ?? SCAN_WINDOW_MS);
     const total = Math.round(totalMs / 1000);
     const left = Math.max(0, Math.min(total, Math.ceil(((session?.expiresAt ?? 0) - this.#clock.now) / 1000)));
-    const logoutError = this.#logout.status === TaskStatus.ERROR ? (this.#logout.error as Error | undefined)?.message ?? '' : undefined;
     return {
       t: stringsFor(this.lang || langOf(this), this.strings),
       state: this.state,
       phone: this.mode === 'phone',
       waiting: suspended.has('offline') ? 'offline' : suspended.size && (this.instanceId || this.token) ? 'paused' : 'idle',
-      reconnecting: scan?.reconnecting ?? false,
+      phase: phone?.phase ?? (phone && this.state === 'connecting' ? 'requesting' : scan?.phase),
+      notice: scan?.notice,
       fellBack: scan?.transport === 'http' && this.transport === 'auto',
       qrImage: scan?.qrImage,
       left,
@@ -227,7 +229,7 @@ export class GreenQrScan extends LitElement {
       invalidField: session?.configProblem?.field,
       allowLogout: this.allowLogout,
       loggingOut: this.#logout.status === TaskStatus.PENDING,
-      logoutError,
+      logoutFailed: this.#logout.status === TaskStatus.ERROR,
     };
   }
 
@@ -261,6 +263,10 @@ export class GreenQrScan extends LitElement {
 
   #actions: ViewActions = {
     retry: () => this.restart(),
+    badImage: (event: Event) => {
+      const session = this.#link.session;
+      if (session instanceof ScanSession) session.rejectImage((event.target as HTMLImageElement).getAttribute('src') ?? '');
+    },
     logout: () => void this.#logout.run([]),
     toggleMode: () => {
       const previous = this.mode;

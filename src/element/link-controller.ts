@@ -38,6 +38,7 @@ export class LinkController implements ReactiveController {
   readonly #internals: ElementInternals | undefined;
   readonly #settings: () => LinkSettings;
   #startPending = false;
+  #afterLogout = false;
   /** A session was closed by a suspension (or a start was held back): start afresh on resume. */
   #resume = false;
   #observer: IntersectionObserver | undefined;
@@ -74,9 +75,13 @@ export class LinkController implements ReactiveController {
     this.#sync();
   }
 
-  /** Starts a fresh session with the host's next update (several calls in one task start one). */
-  restart(): void {
+  /**
+   * Starts a fresh session with the host's next update (several calls in one task start one).
+   * `afterLogout`: the instance was just logged out; the session first waits for GREEN-API's cleanup.
+   */
+  restart({ afterLogout = false } = {}): void {
     this.#startPending = true;
+    this.#afterLogout ||= afterLogout;
     this.#host.requestUpdate();
   }
 
@@ -91,6 +96,8 @@ export class LinkController implements ReactiveController {
   settle(): void {
     if (!this.#startPending) return;
     this.#startPending = false;
+    const afterLogout = this.#afterLogout;
+    this.#afterLogout = false;
     const previous = this.session instanceof ScanSession ? this.session.closed : undefined;
     this.#detach();
     const { config, mode, options } = this.#settings();
@@ -111,7 +118,8 @@ export class LinkController implements ReactiveController {
     session.addEventListener(ScanFailedEvent.type, this.#forward);
     this.session = session;
     // One scanqrcode session per instance: the new socket opens once the old one has closed.
-    session.start(previous);
+    if (session instanceof ScanSession) session.start(previous, { afterLogout });
+    else session.start();
     this.#sync();
   }
 
@@ -133,10 +141,13 @@ export class LinkController implements ReactiveController {
     this.#host.dispatchEvent(new ScanStateChangeEvent(reason ? { state, previous, reason } : { state, previous }));
   };
 
-  /** Session events are re-created: an event cannot be dispatched twice. */
+  /** Session events are re-created: an event cannot be dispatched twice. A failure is told to the developer once, in the console. */
   #forward = (event: Event): void => {
     if (event instanceof AccountLinkedEvent) this.#host.dispatchEvent(new AccountLinkedEvent({ ...event.detail }));
-    else if (event instanceof ScanFailedEvent) this.#host.dispatchEvent(new ScanFailedEvent({ ...event.detail }));
+    if (!(event instanceof ScanFailedEvent)) return;
+    const { reason, message } = event.detail;
+    if (reason !== 'invalidConfig') console.warn(`[green-qr-scan] ${reason}: ${message}`);
+    this.#host.dispatchEvent(new ScanFailedEvent({ ...event.detail }));
   };
 
   /** Closes the current session for good and stops listening to it. */

@@ -10,6 +10,7 @@ import { live } from 'lit/directives/live.js';
 import type { ConfigField } from '../core/config.js';
 import type { AccountData, FailureReason, ScanFailure, ScanState } from '../core/events.js';
 import type { PhoneRequestError } from '../core/phone-link-session.js';
+import type { ScanPhase } from '../core/scan-options.js';
 import { format, type Strings } from './localize.js';
 
 export interface ViewModel {
@@ -18,7 +19,10 @@ export interface ViewModel {
   phone: boolean;
   /** Which waiting text the idle QR view shows. */
   waiting: 'idle' | 'offline' | 'paused';
-  reconnecting: boolean;
+  /** What a `connecting` session waits for. */
+  phase?: ScanPhase | 'requesting';
+  /** GREEN-API's text of an HTTP QR `error` while polling goes on. */
+  notice?: string;
   /** The session fell back to HTTP polling on its own (not `transport="http"`). */
   fellBack: boolean;
   qrImage?: string;
@@ -35,11 +39,13 @@ export interface ViewModel {
   invalidField?: ConfigField;
   allowLogout: boolean;
   loggingOut: boolean;
-  logoutError?: string;
+  logoutFailed: boolean;
 }
 
 export interface ViewActions {
   retry(): void;
+  /** The code image did not decode. */
+  badImage(event: Event): void;
   logout(): void;
   toggleMode(): void;
   submitPhone(event: SubmitEvent): void;
@@ -77,18 +83,38 @@ function idleView(v: ViewModel, a: ViewActions): View {
   return { stage: skeleton, status: v.waiting === 'offline' ? t.offline : v.waiting === 'paused' ? t.paused : t.idle };
 }
 
-function connectingView(v: ViewModel): View {
+/** The headline and hint while connecting, by what the session waits for. */
+const CONNECTING: Record<NonNullable<ViewModel['phase']>, [keyof Strings, (keyof Strings)?]> = {
+  requesting: ['phoneRequesting'],
+  preparing: ['connecting'],
+  slow: ['connecting', 'slowFirstCode'],
+  reconnecting: ['reconnecting'],
+  loggingOut: ['loggingOutWait'],
+  confirming: ['confirming'],
+  starting: ['starting', 'startingHint'],
+};
+
+function connectingView(v: ViewModel, a: ViewActions): View {
   const { t } = v;
-  const status = v.phone ? t.phoneRequesting : v.reconnecting ? t.reconnecting : t.connecting;
-  return { stage: skeleton, status, body: v.fellBack ? hint(t.httpFallback) : nothing };
+  const [status, hintKey] = CONNECTING[v.phase ?? 'preparing'];
+  return {
+    stage: skeleton,
+    status: t[status],
+    body: html`${hintKey ? hint(t[hintKey]) : nothing}${v.fellBack ? hint(t.httpFallback) : nothing}${notice(v)}${
+      v.phase === 'reconnecting' ? html`<div class="actions">${retryButton(v, a)}</div>` : nothing
+    }`,
+  };
 }
 
-function qrView(v: ViewModel): View {
+/** GREEN-API's own words, as secondary detail. */
+const notice = (v: ViewModel) => (v.notice ? html`<p part="message" class="detail">${format(v.t.serverNotice, { message: v.notice })}</p>` : nothing);
+
+function qrView(v: ViewModel, a: ViewActions): View {
   const { t } = v;
   return {
-    stage: html`<img part="qr" src=${v.qrImage ?? ''} alt=${t.qrAlt} width="256" height="256" />`,
+    stage: html`<img part="qr" src=${v.qrImage ?? ''} alt=${t.qrAlt} width="256" height="256" @error=${a.badImage} />`,
     status: t.qrReady,
-    body: html`${countdown(v)}${v.fellBack ? hint(t.httpFallback) : nothing}${steps(t.stepOpen, t.stepDevices, t.stepLink, t.stepScan)}`,
+    body: html`${countdown(v)}${v.fellBack ? hint(t.httpFallback) : nothing}${notice(v)}${steps(t.stepOpen, t.stepDevices, t.stepLink, t.stepScan)}`,
   };
 }
 
@@ -129,7 +155,15 @@ function linkedView(v: ViewModel): View {
 
 function phoneForm(v: ViewModel, a: ViewActions) {
   const { t, requestError: e } = v;
-  const error = !e ? '' : e.kind === 'invalidNumber' ? t.phoneInvalid : e.kind === 'refused' ? t.codeRefused : t.codeFailed;
+  const error = !e
+    ? ''
+    : e.kind === 'invalidNumber'
+      ? t.phoneInvalid
+      : e.kind === 'refused'
+        ? t.codeRefused
+        : e.reason === 'instanceStarting'
+          ? t.codeStarting
+          : t.codeFailed;
   return html`<form part="phone-form" class="phone-form" novalidate @submit=${a.submitPhone}>
     <label for="phone">${t.phoneLabel}</label>
     <input
@@ -153,9 +187,13 @@ function phoneForm(v: ViewModel, a: ViewActions) {
 const FAILURES: Record<FailureReason, { title: keyof Strings; hint?: keyof Strings; retry: boolean }> = {
   alreadyLogged: { title: 'failedAlreadyLogged', hint: 'failedAlreadyLoggedHint', retry: true },
   timeoutExpired: { title: 'failedTimeoutExpired', hint: 'failedTimeoutExpiredHint', retry: true },
-  error: { title: 'failedError', retry: true },
+  error: { title: 'failedError', hint: 'failedErrorHint', retry: true },
   connection: { title: 'failedConnection', hint: 'failedConnectionHint', retry: true },
   invalidConfig: { title: 'failedInvalidConfig', retry: false },
+  unauthorized: { title: 'failedUnauthorized', hint: 'unauthorizedToken', retry: true },
+  quotaExceeded: { title: 'failedQuota', hint: 'failedQuotaHint', retry: true },
+  instanceBlocked: { title: 'failedBlocked', hint: 'failedBlockedHint', retry: true },
+  instanceStarting: { title: 'failedStarting', hint: 'failedStartingHint', retry: true },
 };
 
 const FIELD_HINTS: Record<ConfigField, keyof Strings> = {
@@ -173,28 +211,33 @@ function failedView(v: ViewModel, a: ViewActions): View {
   const failure = v.failure ?? { reason: 'error', message: '' };
   const entry = FAILURES[failure.reason];
   const status = v.phone && failure.reason === 'timeoutExpired' ? t.codeExpired : t[entry.title];
-  // GREEN-API's own text (an `error`) is detail under the headline, shown as text.
-  const detail =
-    failure.reason === 'error'
-      ? failure.message
-      : failure.reason === 'invalidConfig'
-        ? t[FIELD_HINTS[v.invalidField ?? 'instance-id']]
-        : v.phone
-          ? undefined
-          : entry.hint && format(t[entry.hint], { n: v.total });
   const logout = v.allowLogout && asksForLogout(failure);
   return {
     stage: icon('bad'),
     status,
-    body: html`${detail ? html`<p part="message">${detail}</p>` : nothing}
+    body: html`${failureHint(v, failure, entry.hint)}${
+        // GREEN-API's own text (an `error`) is secondary detail under the headline, shown as text.
+        failure.reason === 'error' && failure.message ? html`<p part="message" class="detail">${failure.message}</p>` : nothing
+      }
       <div class="actions">${logout ? logoutButton(v, a) : entry.retry ? retryButton(v, a) : nothing}</div>`,
   };
+}
+
+/** What to do, in the reader's words: the wrong setting, the credential GREEN-API refused, or the reason's hint. */
+function failureHint(v: ViewModel, failure: ScanFailure, key: keyof Strings | undefined) {
+  const { t } = v;
+  if (failure.reason === 'invalidConfig') return html`<p part="message">${t[FIELD_HINTS[v.invalidField ?? 'instance-id']]}</p>`;
+  if (failure.reason === 'unauthorized') key = failure.status === 403 ? 'unauthorizedInstance' : 'unauthorizedToken';
+  if (!key || (v.phone && failure.reason === 'timeoutExpired')) return nothing;
+  // The server's text takes the `message` part of an `error`; that hint is plain.
+  const text = format(t[key], { n: v.total });
+  return failure.reason === 'error' ? hint(text) : html`<p part="message" class="hint">${text}</p>`;
 }
 
 function logoutButton(v: ViewModel, a: ViewActions) {
   const { t } = v;
   return html`<button part="logout-button" type="button" ?disabled=${v.loggingOut} @click=${a.logout}>${v.loggingOut ? t.loggingOut : t.logout}</button>
-    ${v.logoutError !== undefined ? html`<p class="error" role="alert">${format(t.logoutFailed, { message: v.logoutError })}</p>` : nothing}`;
+    ${v.logoutFailed ? html`<p class="error" role="alert">${t.logoutFailed}</p>` : nothing}`;
 }
 
 const retryButton = (v: ViewModel, a: ViewActions) =>

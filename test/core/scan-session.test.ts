@@ -94,12 +94,14 @@ describe('core/scan-session (virtual clock)', () => {
   it('a handshake that hangs counts as a failed attempt after connectTimeoutMs', async () => {
     const silent = await startWsServer({ noHandshake: true });
     try {
-      const s = session({ connectTimeoutMs: 10_000, maxConnectAttempts: 2, backoffMs: [500] }, silent.url);
+      const s = session({ connectTimeoutMs: 10_000, maxConnectAttempts: 2, backoffMs: [500], requestTimeoutMs: 200 }, silent.url);
       s.start();
       await silent.waitForConnection(1);
       await clock.tick(9_999);
       expect(s.state).to.equal('connecting');
-      await clock.tick(1 + 500);
+      await clock.tick(1);
+      // The GetStateInstance that tells a blocked network from a refused token hangs too (200 ms, real time).
+      await clock.advance(500);
       await silent.waitForConnection(2);
       await clock.tick(10_000);
       await clock.until(() => s.state === 'failed');
@@ -114,6 +116,8 @@ describe('core/scan-session (virtual clock)', () => {
     s.start();
     await ws.waitForConnection(1);
     s.start();
+    // One scanqrcode handshake per second.
+    await clock.advance(1000);
     await ws.waitForConnection(2);
     await ws.send({ type: 'qrCode', message: png }, 0).catch(() => {});
     await ws.send({ type: 'accountData', wid: '1@c.us' }, 0).catch(() => {});
@@ -156,6 +160,7 @@ describe('core/scan-session (virtual clock)', () => {
       s.start();
       await http.waitForRequests(1, { method: 'UPGRADE' });
       await clock.advance(700);
+      await clock.advance(300);
       await http.waitForRequests(2, { method: 'UPGRADE' });
       await http.waitForRequests(1, { path: path('qr') });
       await clock.until(() => s.state === 'qr');

@@ -2,7 +2,7 @@
 import { expect } from '@open-wc/testing';
 import { resolveConfig, type Endpoints } from '../../src/core/config.js';
 import type { StateInstance } from '../../src/core/green-api.js';
-import { isLinkedState, pollState, readLinkedNumber, watchForLink } from '../../src/core/state-poller.js';
+import { isLinkedState, pollState, readLinkedNumber, watchLink } from '../../src/core/state-poller.js';
 import { VirtualClock } from '../helpers/clock.js';
 import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
 import { INSTANCE_ID, TOKEN } from '../helpers/ws-server.js';
@@ -30,7 +30,7 @@ describe('core/state-poller (virtual clock)', () => {
     const controller = new AbortController();
     const states: (StateInstance | null)[] = [];
     const errors: string[] = [];
-    void pollState(endpoints, { intervalMs: 1000, signal: controller.signal, onState: (s) => void states.push(s), onError: (e) => errors.push(e.message) });
+    void pollState(endpoints, { intervalMs: 1000, signal: controller.signal, onState: (s) => void states.push(s), onError: (e) => void errors.push(e.message) });
     await http.waitForRequests(1);
     await clock.until(() => states.length === 1);
     await clock.until(() => clock.dueWithin(1000));
@@ -49,12 +49,12 @@ describe('core/state-poller (virtual clock)', () => {
     expect((await http.requests()).length).to.equal(3);
   });
 
-  it('watchForLink: waits one interval, then links once on authorized (or yellowCard) and stops', async () => {
+  it('watchLink: waits one interval, then links once on authorized (or yellowCard) and stops', async () => {
     expect([isLinkedState('authorized'), isLinkedState('yellowCard'), isLinkedState('starting'), isLinkedState(null)]).to.deep.equal([true, true, false, false]);
     await http.script('GET', path, [{ body: { stateInstance: 'notAuthorized' } }, { body: { stateInstance: 'authorized' } }]);
     const controller = new AbortController();
     let linked = 0;
-    watchForLink(endpoints, { intervalMs: 2000, signal: controller.signal, debug: () => {}, onLinked: () => linked++ });
+    watchLink(endpoints, { intervalMs: 2000, startingTimeoutMs: 60_000, signal: controller.signal, debug: () => {}, onLinked: () => linked++, onFail: () => {} });
     await clock.tick(1999);
     expect((await http.requests()).length).to.equal(0);
     await clock.tick(1);

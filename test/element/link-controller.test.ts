@@ -239,6 +239,8 @@ describe('element: lazy grace timer', () => {
     // Without `lazy` there is no observer to clear an old timer on its first report.
     el.lazy = false;
     wrapper.append(el);
+    // One scanqrcode handshake per second: the new socket waits for its slot (virtual time).
+    await clock.advance(1000);
     await ws.waitForConnection(2);
     await clock.tick(10_000);
     expect((await ws.connections())[1].open).to.equal(true);

@@ -1,0 +1,46 @@
+/**
+ * One-off questions to GREEN-API that decide what a session does next: why a websocket did not open
+ * (a refused token or a blocked network), why no code came, and whether a Logout has finished.
+ */
+import type { Endpoints } from './config.js';
+import type { ScanFailure } from './events.js';
+import { classify } from './failures.js';
+import { GreenApiError, getStateInstance, getWaSettings, type StateInstance } from './green-api.js';
+import { sleep } from './link-session.js';
+
+export type Diagnosis = { fail: ScanFailure } | { state: StateInstance | null } | { unreachable: GreenApiError };
+
+/** Asks GetStateInstance once: a refusal (401/403/466) or a blocked instance is a failure; otherwise the state. */
+export async function diagnose(endpoints: Endpoints, signal: AbortSignal, timeoutMs?: number): Promise<Diagnosis> {
+  try {
+    const state = await getStateInstance(endpoints, signal, timeoutMs);
+    if (state === 'blocked' || state === 'suspended') return { fail: { reason: 'instanceBlocked', message: `getStateInstance: ${state}` } };
+    return { state };
+  } catch (error) {
+    const e = error instanceof GreenApiError ? error : new GreenApiError('network', 'getStateInstance: request failed');
+    const verdict = classify(e);
+    if ('fail' in verdict) return verdict;
+    if ('starting' in verdict) return { state: 'starting' };
+    // An answer that says nothing useful (404, 5xx…) still shows that GREEN-API is reachable.
+    return e.kind === 'http' ? { state: null } : { unreachable: e };
+  }
+}
+
+/**
+ * After a Logout GREEN-API cleans up for a while (`logoutProcess` in GetWaSettings) and cannot
+ * produce a QR code: waits until that is over and the instance says `notAuthorized` (at most
+ * `maxWaitMs`; a failing request ends the wait, and the session reports what it finds itself).
+ */
+export async function waitForLogout(endpoints: Endpoints, signal: AbortSignal, maxWaitMs: number, debug: (text: string) => void): Promise<void> {
+  const until = Date.now() + maxWaitMs;
+  while (!signal.aborted && Date.now() < until) {
+    try {
+      const settings = await getWaSettings(endpoints, signal);
+      if (!settings.logoutProcess && (settings.stateInstance ?? 'notAuthorized') === 'notAuthorized') return;
+    } catch (error) {
+      if (!signal.aborted) debug(`could not read the logout state: ${(error as Error).message}`);
+      return;
+    }
+    await sleep(1_000, signal);
+  }
+}
