@@ -38,7 +38,8 @@ export default {
     wsServerPlugin(),
     httpServerPlugin(),
     mockPlugin(),
-    (await import('./test/helpers/proxy-plugin.mjs')).proxyPlugin(),
+    // Runs dist/server, which `npm test` builds first.
+    (await import('./test/helpers/link-server-plugin.mjs')).linkServerPlugin(),
   ],
   browsers: [
     chromeLauncher({

@@ -84,21 +84,37 @@ export function normalizeApiUrl(apiUrl: string | undefined): { ok: true; base: U
   return { ok: true, base };
 }
 
+/**
+ * The instance-id rule: what is wrong with `instanceId`, or `undefined` when it is a valid
+ * `idInstance`. One source for the element, the session and the server module.
+ */
+export function instanceIdProblem(instanceId: string): string | undefined {
+  if (!instanceId) return 'instance-id is missing';
+  if (!INSTANCE_ID.test(instanceId)) return 'instance-id must be the numeric idInstance (1 to 10 digits)';
+  return undefined;
+}
+
+/**
+ * The token rule: what is wrong with `token` as an API token, or `undefined` when it may be put into
+ * an address as one path segment. The message never contains the token.
+ */
+export function tokenProblem(token: string): string | undefined {
+  if (!token) return 'token is missing';
+  if (token.length > MAX_TOKEN_LENGTH) return `token is longer than ${MAX_TOKEN_LENGTH} characters`;
+  if (!TOKEN.test(token)) return 'token must not contain spaces, control characters or broken Unicode';
+  // "." and ".." (even percent-encoded) are dot segments that would change the path.
+  if (/^\.{1,2}$/.test(token)) return 'token is not a valid API token';
+  return undefined;
+}
+
 /** Validates the configuration and builds the addresses, or says what is wrong. */
 export function resolveConfig(config: ScanConfig): ConfigResult {
   const instanceId = (config.instanceId ?? '').trim();
-  if (!instanceId) return { ok: false, field: 'instance-id', message: 'instance-id is missing' };
-  if (!INSTANCE_ID.test(instanceId)) {
-    return { ok: false, field: 'instance-id', message: 'instance-id must be the numeric idInstance (1 to 10 digits)' };
-  }
+  const idProblem = instanceIdProblem(instanceId);
+  if (idProblem) return { ok: false, field: 'instance-id', message: idProblem };
   const token = config.token ?? '';
-  if (!token) return { ok: false, field: 'token', message: 'token is missing' };
-  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, field: 'token', message: `token is longer than ${MAX_TOKEN_LENGTH} characters` };
-  if (!TOKEN.test(token)) {
-    return { ok: false, field: 'token', message: 'token must not contain spaces, control characters or broken Unicode' };
-  }
-  // "." and ".." (even percent-encoded) are dot segments that would change the path.
-  if (/^\.{1,2}$/.test(token)) return { ok: false, field: 'token', message: 'token is not a valid API token' };
+  const problem = tokenProblem(token);
+  if (problem) return { ok: false, field: 'token', message: problem };
   const api = normalizeApiUrl(config.apiUrl);
   if (!api.ok) return api;
   const { base } = api;
