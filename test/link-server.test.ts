@@ -481,19 +481,18 @@ describe('green-qr-scan/server: tickets instead of the token', () => {
     for (let i = 0; i < 2000; i++) small.ws.send(JSON.stringify({ type: 'qrCode', i }));
     await waitUntil(() => small.close !== undefined, 'the flooded socket stayed open', { timeout: 5000 });
     expect(small.close!.code).to.equal(1008);
-    // 128 MB in 1 MB frames (the old proxy relayed 966 MB in 8 s).
+    // 64 MB in 1 MB frames (the old proxy relayed 966 MB in 8 s).
     const big = openSocket(r, id, (await r.issue({ instanceId: id })).ticket);
     await waitUntil(() => big.frames.length >= 1, 'no QR code', { timeout: 5000 });
     const chunk = new Uint8Array(1024 * 1024);
-    for (let i = 0; i < 128 && big.ws.readyState === WebSocket.OPEN; i++) big.ws.send(chunk);
-    // Chromium may hold the close event back while its 128 MB send buffer is discarded; readyState says it is closed.
-    await waitUntil(() => big.close !== undefined || big.ws.readyState === WebSocket.CLOSED, 'the socket stayed open under a flood', { timeout: 10_000 });
-    if (big.close) expect(big.close.code).to.be.oneOf([1009, 1006]);
-    await r.wait('browser', { count: 2 });
+    for (let i = 0; i < 64 && big.ws.readyState === WebSocket.OPEN; i++) big.ws.send(chunk);
+    // The server ends the connection (Chromium may report it only once its send buffer is discarded).
+    await r.wait('browser', { count: 2, timeout: 10_000 });
+    big.ws.close();
     const report = await r.report();
     expect(report.upstreamWsBytesFromProxy, 'bytes relayed to GREEN-API').to.be.at.most(32);
     const read = report.browser.filter((b) => b.method === 'UPGRADE').map((b) => b.bytesRead);
-    expect(read[1], 'bytes the server read of the 128 MB').to.be.below(16 * 1024 * 1024);
+    expect(read[1], 'bytes the server read of the 64 MB').to.be.below(4 * 1024 * 1024);
     expect(report.lines.some((l) => l.includes('frames (closed)'))).to.equal(true);
     expect(report.lines.some((l) => l.includes('over 1024 bytes (closed)'))).to.equal(true);
   });
@@ -529,6 +528,7 @@ describe('green-qr-scan/server: tickets instead of the token', () => {
       ['a preflight from a foreign origin', { method: 'OPTIONS', path: logout, headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } }, 403],
       ['GET from a script without a browser', { path: state, headers: auth }, 200],
       ['the own origin', { path: state, headers: { ...auth, origin: own, 'sec-fetch-site': 'same-origin' } }, 200],
+      ['the own host over https', { path: state, headers: { ...auth, origin: own.replace('http:', 'https:'), 'sec-fetch-site': 'same-origin' } }, 200],
       ['an allowed cross-site page', { path: state, headers: { ...auth, origin: location.origin, 'sec-fetch-site': 'cross-site' } }, 200],
     ];
     for (const [what, init, status] of cases) {
@@ -545,7 +545,7 @@ describe('green-qr-scan/server: tickets instead of the token', () => {
       const sock = await r.socket({ path: `/waInstance${id}/scanqrcode`, origin, protocols: protocolsFor(ticket) });
       expect(sock, `socket from ${origin}`).to.deep.include({ status: 403, opened: false });
     }
-    expect((await r.report()).upstream.map((u) => u.path.split('/')[2])).to.deep.equal(['getStateInstance', 'getStateInstance', 'getStateInstance']);
+    expect((await r.report()).upstream.map((u) => u.path.split('/')[2])).to.deep.equal(['getStateInstance', 'getStateInstance', 'getStateInstance', 'getStateInstance']);
   });
 
   it('malformed GREEN-API answers become 502 (bad JSON, status 099, huge, reset, hung), never a crash; its 400/429/466 are passed on', async function () {
@@ -706,5 +706,53 @@ describe('green-qr-scan/server: tickets instead of the token', () => {
     const s = openSocket(r, id, ticket);
     await waitUntil(() => s.frames.length >= 1, 'no QR code under the base path', { timeout: 5000 });
     s.ws.close();
+    const outsideSocket = await r.socket({ path: `/waInstance${id}/scanqrcode`, origin: location.origin, protocols: protocolsFor(ticket) });
+    expect(outsideSocket.opened, 'left to the host (it drops the socket)').to.equal(false);
+    expect(outsideSocket.status, 'no answer from the link server').to.equal(undefined);
+  });
+
+  it('default limits per ticket: 10 requests a second, 10 sockets and 5 code, password or logout attempts a minute', async function () {
+    this.timeout(20_000);
+    const id = newId();
+    const r = await begin({ instances: { [id]: 'scripted' }, answers: { getStateInstance: { json: { stateInstance: 'notAuthorized' } }, logout: { json: { isLogout: true } } }, frames: [] });
+    const { ticket } = await r.issue({ instanceId: id, scopes: ['qr', 'logout'] });
+    const statuses = [];
+    for (let i = 0; i < 11; i++) statuses.push((await call(r, id, 'getStateInstance', ticket)).status);
+    expect(statuses).to.deep.equal([...Array(10).fill(200), 429]);
+    await r.advance(1000);
+    const logouts = [];
+    for (let i = 0; i < 6; i++) logouts.push((await call(r, id, 'logout', ticket, { verb: 'POST' })).status);
+    expect(logouts).to.deep.equal([200, 200, 200, 200, 200, 429]);
+    const sockets = [];
+    const before = (await r.report()).browser.filter((b) => b.done).length;
+    for (let i = 0; i < 11; i++) {
+      const s = openSocket(r, id, ticket);
+      await settled(s);
+      sockets.push(s.opened);
+      s.ws.close();
+      await waitUntil(() => s.close !== undefined, 'no close', { timeout: 3000 });
+      // The server has seen this socket end (and released the ticket's lock) before the next one.
+      await r.wait('browser', { count: before + i + 1 });
+    }
+    expect(sockets).to.deep.equal([...Array(10).fill(true), false]);
+    await r.wait('line', { text: 'rate limited (429)' });
+  });
+
+  it("a body a framework's parser already read is used (and rebuilt); a throwing onLinked is logged and changes nothing", async () => {
+    const id = newId();
+    const r = await begin({
+      instances: { [id]: 'scripted' },
+      preParse: true,
+      onLinkedThrows: true,
+      answers: { sendAuthorizationPassword: { json: { status: true, data: { status: 'success' } } }, getStateInstance: { json: { stateInstance: 'authorized' } } },
+    });
+    const { ticket } = await r.issue({ instanceId: id });
+    expect((await call(r, id, 'sendAuthorizationPassword', ticket, { post: { password: 'pre-parsed', extra: 1 } })).json).to.deep.equal({ status: true, data: { status: 'success' } });
+    await r.wait('line', { text: 'onLinked failed' });
+    const report = await r.report();
+    expect(report.linked).to.deep.equal([{ instanceId: id }]);
+    expect(report.scripted.find((x) => x.path.includes('sendAuthorizationPassword'))!.body).to.equal('{"password":"pre-parsed"}');
+    expect(report.realTokenInLog).to.equal(false);
+    expect((await call(r, id, 'getStateInstance', ticket)).json, 'still serving').to.deep.equal({ stateInstance: 'authorized' });
   });
 });

@@ -1,6 +1,7 @@
 // One link-server process for the multi-process and memory tests (started by link-server-plugin.mjs
 // with `fork`, run with --expose-gc). Configuration comes in GQS_CHILD (JSON): upstreamUrl,
-// realToken, allowedOrigins, limits, redisUrl (then the tickets, locks and counters live in Redis).
+// realToken, allowedOrigins, limits, redisUrl (then the tickets, locks and counters live in Redis;
+// redisForm 'client' passes the ioredis client, 'command' a function that runs one command).
 // It listens on 127.0.0.1 (a free port), says `{ready, url}` over IPC, and answers IPC commands:
 // issue, revoke, report (log lines, linked events, memory, bytes read from browsers), stop.
 import http from 'node:http';
@@ -17,7 +18,8 @@ let store = memoryStore();
 if (config.redisUrl) {
   const { default: Redis } = await import('ioredis');
   redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
-  store = redisStore({ client: redis, prefix: config.prefix ?? 'green-qr-scan:' });
+  const client = config.redisForm === 'command' ? (args) => redis.call(args[0], ...args.slice(1)) : redis;
+  store = redisStore({ client, prefix: config.prefix ?? 'green-qr-scan:' });
 }
 
 const server = http.createServer();

@@ -14,84 +14,24 @@
 // `link-advance` (ticket expiry, rate windows), so nothing depends on how fast the machine is.
 //
 // Commands answer JSON; expected failures are `{ error: string }`. Unknown commands return undefined.
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { startMockServer } from '../../mock/server.mjs';
 import { createLinkServer } from '../../dist/server/index.js';
 import { waitFor } from './plugin-wait.mjs';
 import { containsSecret, mask, startScripted, startTap } from './link-upstream.mjs';
+import { startRedis } from '../../scripts/redis-server.mjs';
 
 const MOCK_DEFAULTS = { port: 0, firstQrDelayMs: 50, qrIntervalMs: 300, timeoutMs: 5000, authCodeLinkMs: 400 };
 const MOCK_ACTIONS = new Set(['scan', 'error', 'alreadyLogged', 'timeout', 'drop', 'reset']);
 const CHILD = fileURLToPath(new URL('./link-server-child.mjs', import.meta.url));
-const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 
 const notify = (rig) => {
   for (const w of [...rig.waiters]) w();
 };
-
-/** A free loopback port (closed again at once). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (s.address());
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts Debian's redis-server on a free loopback port, without persistence. */
-async function startRedis() {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const ready = await new Promise((resolve) => {
-      let out = '';
-      const timer = setTimeout(() => resolve(false), 10_000);
-      const check = () => {
-        const probe = net.connect(port, '127.0.0.1');
-        probe.once('connect', () => {
-          probe.end('PING\r\n');
-          clearTimeout(timer);
-          resolve(true);
-        });
-        probe.once('error', () => setTimeout(check, 50));
-      };
-      child.once('error', (err) => {
-        clearTimeout(timer);
-        resolve(`could not start ${REDIS_SERVER} (${err.message}): apt-get install redis-server`);
-      });
-      child.stderr.on('data', (d) => (out += d));
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve(`redis-server exited: ${out.trim().slice(0, 200)}`);
-      });
-      check();
-    });
-    if (ready === true) {
-      return {
-        url: `redis://127.0.0.1:${port}`,
-        stop: () =>
-          new Promise((resolve) => {
-            if (child.exitCode !== null) return resolve(undefined);
-            child.once('exit', () => resolve(undefined));
-            child.kill('SIGTERM');
-          }),
-      };
-    }
-    child.kill('SIGKILL');
-    if (typeof ready === 'string' && !ready.includes('Address already in use')) throw new Error(ready);
-  }
-  throw new Error('redis-server: no free port');
-}
 
 /** A link-server child process; `call(cmd, args)` talks to it over IPC. */
 async function startChild(config) {
@@ -189,6 +129,7 @@ export function linkServerPlugin() {
       onLinked: (event) => {
         rig.linked.push(event);
         notify(rig);
+        if (payload.onLinkedThrows) throw new Error(`host bug ${rig.realToken}`);
       },
       now: () => rig.clock.base + rig.clock.offset,
     });
@@ -205,6 +146,20 @@ export function linkServerPlugin() {
         if (entry) Object.assign(entry, { status: res.statusCode, done: true });
         notify(rig);
       });
+      // `preParse`: a framework's JSON body parser (express.json(), …) reads the body first.
+      if (payload.preParse && req.method === 'POST' && /json/.test(req.headers['content-type'] ?? '')) {
+        let text = '';
+        req.on('data', (c) => (text += c));
+        req.on('end', () => {
+          try {
+            req.body = JSON.parse(text);
+          } catch {
+            req.body = undefined;
+          }
+          if (!rig.link.handleRequest(req, res)) res.writeHead(404).end();
+        });
+        return;
+      }
       if (!rig.link.handleRequest(req, res)) res.writeHead(404).end();
     });
     rig.server.on('upgrade', (req, socket, head) => {
@@ -344,6 +299,8 @@ export function linkServerPlugin() {
             allowedOrigins: payload.allowedOrigins ?? [],
             limits: payload.limits ?? {},
             redisUrl: cluster.redis?.url,
+            // The first process passes its ioredis client, the others a command function.
+            redisForm: i === 0 ? 'client' : 'command',
             prefix: `test-${id}:`,
           }),
         );

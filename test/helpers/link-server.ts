@@ -39,6 +39,10 @@ export interface RigOptions {
   mock?: { firstQrDelayMs?: number; qrIntervalMs?: number; timeoutMs?: number; authCodeLinkMs?: number; startingMs?: number };
   answers?: Record<string, ScriptedAnswer>;
   frames?: unknown[];
+  /** The host's onLinked throws (after recording the call). */
+  onLinkedThrows?: boolean;
+  /** A framework's JSON body parser reads POST bodies before the link server sees them. */
+  preParse?: boolean;
 }
 
 export interface RigReport {
