@@ -16,9 +16,13 @@
  * unfiltered accountData and echoed tokens, a trusted Host header, a crashing status 099, Logout
  * allowed by default.
  */
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import '../src/define.js';
+import type { GreenQrScan } from '../src/element/green-qr-scan.js';
 import { startRig, type Rig, type RigOptions } from './helpers/link-server.js';
 import { command } from './helpers/command.js';
+import { startMock } from './helpers/mock.js';
+import { part } from './helpers/element.js';
 
 const run = String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
 let nextId = 0;
@@ -96,6 +100,23 @@ async function call(rig: Rig, id: string, method: string, ticket: string | undef
   }
   return { status: res.status, json, text };
 }
+
+describe('direct mode, for contrast: the token in the page reaches every URL observer', () => {
+  it('the element polling GREEN-API with the token: the token is in resource timing and in what a fetch wrapper sees', async () => {
+    const mock = await startMock();
+    const token = `direct-${Math.random().toString(36).slice(2)}-token`;
+    try {
+      const el = await fixture<GreenQrScan>(html`<green-qr-scan instance-id=${newId()} .token=${token} api-url=${mock.url} transport="http"></green-qr-scan>`);
+      await waitUntil(() => part(el, 'qr')?.getAttribute('src')?.startsWith('data:image/png'), 'no QR code', { timeout: 5000 });
+      const timing = performance.getEntriesByType('resource').map((e) => e.name);
+      expect(timing.some((name) => name.endsWith(`/qr/${token}`)), 'resource timing').to.equal(true);
+      expect(wrapped.urls.some((url) => url.endsWith(`/qr/${token}`)), 'a fetch wrapper').to.equal(true);
+    } finally {
+      fixtureCleanup();
+      await mock.stop();
+    }
+  });
+});
 
 describe('green-qr-scan/server: tickets instead of the token', () => {
   let rig: Rig | undefined;
