@@ -252,8 +252,14 @@ describe('green-qr-scan/server: tickets instead of the token', () => {
     expect(JSON.parse(posted.body), 'the body GREEN-API got: rebuilt').to.deep.equal({ password });
     expect(report.lines.join('\n')).not.to.contain(password);
     expect(report.lines.join('\n')).not.to.contain('79001234567');
-    // The MAX `/v3` prefix is part of apiUrl, which the host's lookup returns; paths stay the same.
     expect(report.scripted.every((s) => /^\/waInstance\d+\/\w+\/<real-token>$/.test(s.path))).to.equal(true);
+
+    // MAX: the `/v3` prefix is part of the apiUrl the host's lookup returns; the browser's paths stay the same.
+    const max = newId();
+    await command('link-instances', { url: r.url, instances: { [max]: 'scripted-v3' } });
+    const maxTicket = (await r.issue({ instanceId: max })).ticket;
+    expect((await call(r, max, 'getAccountSettings', maxTicket)).status).to.equal(200);
+    expect((await r.report()).scripted.at(-1)!.path).to.equal(`/v3/waInstance${max}/getAccountSettings/<real-token>`);
   });
 
   it('phone scope: code methods are refused without it; with it, bodies are rebuilt for GREEN-API', async () => {
@@ -687,15 +693,23 @@ describe('green-qr-scan/server: tickets instead of the token', () => {
     expect((await r.report()).scripted).to.have.length(5);
   });
 
-  it('revokeTicket closes the live socket (1008)', async () => {
+  it('revokeTicket closes the live socket (1008), and so does the end of its ticket', async () => {
     const id = newId();
-    const r = await begin({ instances: { [id]: 'mock' } });
+    // The lock is renewed (and the ticket checked) every 100 ms.
+    const r = await begin({ instances: { [id]: 'mock' }, limits: { lockTtlMs: 300 } });
     const { ticket } = await r.issue({ instanceId: id });
     const s = openSocket(r, id, ticket);
     await waitUntil(() => s.frames.length >= 1, 'no QR code', { timeout: 5000 });
     await r.revoke(ticket);
     await waitUntil(() => s.close !== undefined, 'the socket outlived its ticket', { timeout: 3000 });
     expect(s.close!.code).to.equal(1008);
+
+    const { ticket: expiring } = await r.issue({ instanceId: id, ttlMs: 60_000 });
+    const e = openSocket(r, id, expiring);
+    await waitUntil(() => e.frames.length >= 1, 'no QR code', { timeout: 5000 });
+    await r.advance(60_000);
+    await waitUntil(() => e.close !== undefined, 'the socket outlived the end of its ticket', { timeout: 3000 });
+    expect(e.close!.code).to.equal(1008);
   });
 
   it("the host's lookup: an unknown instance is 404, a failing lookup or a plain-http upstream is 502, and neither leaks the token", async () => {

@@ -25,8 +25,8 @@
  *   relayed: frames are dropped, and more than `limits.maxClientFrames` close the socket (1008). One
  *   live socket per ticket (a second handshake is refused, 409). A refused handshake is an HTTP error
  *   status, so the browser sees the socket fail before it opens; GREEN-API is not contacted first.
- *   Close codes from GREEN-API are passed on (1005 → 1000; 1006, 1015 → 1011); a revoked ticket
- *   closes its socket with 1008.
+ *   Close codes from GREEN-API are passed on (1005 → 1000; 1006, 1015 → 1011); a socket closes with
+ *   1008 when its ticket is revoked or runs out, and with 1001 after `limits.maxSocketMs`.
  * - **HTTP**: `${apiUrl}/waInstance${id}/${method}` (no token segment, no query) with the header
  *   `Authorization: Bearer <ticket>`.
  *   - GET: `qr`, `getStateInstance`, `getWaSettings`, `getSettings`, `getAccountSettings`.

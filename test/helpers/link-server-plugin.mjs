@@ -111,6 +111,7 @@ export function linkServerPlugin() {
         const kind = rig.instances[id];
         if (kind === 'mock') return { apiUrl: rig.tap.url, token: rig.realToken };
         if (kind === 'scripted') return { apiUrl: rig.scripted.url, token: rig.realToken };
+        if (kind === 'scripted-v3') return { apiUrl: `${rig.scripted.url}/v3`, token: rig.realToken };
         if (kind === 'throws') throw new Error(`lookup failed for ${rig.realToken}`);
         if (kind === 'plain-http') return { apiUrl: 'http://api.green-api.example', token: rig.realToken };
         return undefined;

@@ -13,7 +13,7 @@ if (typeof after === 'function') {
 }
 
 /** Where the link server's lookup sends an instance. */
-export type InstanceKind = 'mock' | 'scripted' | 'throws' | 'plain-http';
+export type InstanceKind = 'mock' | 'scripted' | 'scripted-v3' | 'throws' | 'plain-http';
 export type Scope = 'qr' | 'phone' | 'logout';
 
 /** An answer of the scripted upstream (see link-upstream.mjs). */

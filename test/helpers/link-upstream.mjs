@@ -112,7 +112,8 @@ export async function startScripted(waiters = new Set()) {
     req.on('end', () => {
       state.seen.push({ method: req.method ?? '', path: req.url ?? '', body });
       notifyAll(waiters);
-      const name = (/^\/waInstance\d+\/([^/]+)\//.exec(req.url ?? '') ?? [])[1] ?? '';
+      // An optional `/v3` prefix (MAX's addresses), as part of the apiUrl the host's lookup returns.
+      const name = (/^(?:\/v3)?\/waInstance\d+\/([^/]+)\//.exec(req.url ?? '') ?? [])[1] ?? '';
       const answer = state.answers[name] ?? { status: 404, json: { error: 'not scripted' } };
       if (answer.hang) return;
       if (answer.reset) return req.socket.destroy();
