@@ -1,6 +1,7 @@
 // `npm run examples:server`: runs the green-qr-scan/server example apps (examples/server-node,
 // server-express, server-fastify; Express once more with its store in a real redis-server) against
-// the local GREEN-API stand-in, and checks a ticket round trip in headless Chromium: the page gets a
+// the local GREEN-API stand-in, and checks a ticket round trip in headless Chromium (after checking
+// that the app refuses a ticket for an instance its user does not own): the page gets a
 // ticket from the app, a QR code over the ticket's socket, the state over HTTP; after a simulated
 // scan the page shows `linked: 79001234567@c.us` and the app's onLinked prints it. The ticket must
 // be in no URL the browser requested and, like the instance token, in no line the app printed.
@@ -117,6 +118,13 @@ async function roundTrip(browser, mock, example, redisUrl) {
   const started = Date.now();
   try {
     app = await startApp(example, env);
+    // The ticket route is behind the app's own check: no ticket for an instance the user does not own.
+    const foreign = await fetch(`${app.url}/api/link-ticket`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: app.url },
+      body: JSON.stringify({ instanceId: String(Number(id) + 5000) }),
+    });
+    if (foreign.status !== 403) throw new Error(`a ticket for someone else's instance: HTTP ${foreign.status}`);
     await tab.goto(`${app.url}/`, { waitUntil: 'load', timeout: 15_000 });
     await tab.waitForFunction(() => document.querySelector('#qr')?.getAttribute('src')?.startsWith('data:image/png;base64,iVBORw0KGgo'), { timeout: 15_000 });
     await tab.waitForFunction(() => document.body.dataset.state === 'notAuthorized', { timeout: 10_000 });

@@ -362,7 +362,7 @@ export function createLinkServer(options: LinkServerOptions): LinkServer {
 
   // --- checks shared by HTTP and websockets ------------------------------------------------------
 
-  /** The path, when it is this server's: `{instanceId, method}` (either may be invalid). */
+  /** When the path is this server's: the path after `basePath`, and whether the URL had a query. */
   function routeOf(req: IncomingMessage): { path: string; query: boolean } | undefined {
     const raw = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     const q = raw.indexOf('?');
