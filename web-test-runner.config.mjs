@@ -44,7 +44,8 @@ export default {
     httpServerPlugin(),
     mockPlugin(),
     sourcePlugin(),
-    (await import('./test/helpers/proxy-plugin.mjs')).proxyPlugin(),
+    // Runs dist/server, which `npm test` builds first.
+    (await import('./test/helpers/link-server-plugin.mjs')).linkServerPlugin(),
   ],
   browsers: [
     chromeLauncher({

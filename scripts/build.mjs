@@ -1,4 +1,4 @@
-// `npm run build`: dist/*.js + .d.ts (ES modules, Lit external) for bundlers, then
+// `npm run build`: dist/*.js + .d.ts (ES modules, Lit external) for bundlers, dist/server/ for Node, then
 // dist/green-qr-scan.bundled.js (Lit inlined, minified) for <script type="module"> from a CDN.
 // Both outputs get the CSS of Lit's `css` templates minified (scripts/minify-css.mjs): tsc's output
 // here, the drop-in through the Vite plugin in vite.config.ts.
@@ -22,6 +22,8 @@ for (const file of jsFiles) {
   const out = await minifyCssTemplates(code, { keepLines: true, file: `dist/${file}` });
   if (out !== code) writeFileSync(url, out);
 }
+// green-qr-scan/server (Node types, no DOM) is its own project: dist/server/.
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'src/server/tsconfig.json'], { stdio: 'inherit' });
 await build({ logLevel: 'warn' });
 // Vite leaves whitespace in ES library builds (to keep pure annotations); the drop-in file is an
 // end product, so minify it fully.

@@ -2,8 +2,9 @@
 // tarball holds only what a user needs and that every `sourceMappingURL` in it resolves to a file
 // in it, installs it into a scratch project (with React, Vue and Preact for the framework types),
 // imports every runtime entry point in Node (as an SSR build would: nothing may touch `window` or
-// `customElements` at load), and type-checks a file that uses every entry point with `tsc`. Run
-// after `npm run build`.
+// `customElements` at load), runs green-qr-scan/server (a ticket issued and revoked; it imports only
+// node:*, ws and its own files), and type-checks a file that uses every entry point with `tsc` (the
+// server's with Node's types and no DOM). Run after `npm run build`.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,13 +43,23 @@ try {
     }
   }
   check(dangling.length === 0, `every sourceMappingURL in the tarball resolves to a file in it (${mapComments} found)${dangling.length ? `; dangling: ${dangling.slice(0, 5).join(', ')}${dangling.length > 5 ? ` and ${dangling.length - 5} more` : ''}` : ''}`);
-  for (const needed of ['dist/define.js', 'dist/define.d.ts', 'dist/adapters/react.js', 'dist/session.js', 'dist/green-qr-scan.bundled.js', 'custom-elements.json', 'dist/vscode.html-custom-data.json', 'dist/web-types.json']) {
+  for (const needed of ['dist/define.js', 'dist/define.d.ts', 'dist/adapters/react.js', 'dist/session.js', 'dist/green-qr-scan.bundled.js', 'custom-elements.json', 'dist/vscode.html-custom-data.json', 'dist/web-types.json', 'dist/server/index.js', 'dist/server/index.d.ts']) {
     check(files.includes(needed), `tarball has ${needed}`);
   }
   for (const [entry, target] of Object.entries(pkg.exports)) {
     const paths = typeof target === 'string' ? [target] : Object.values(target);
     for (const path of paths) check(files.includes(path.replace(/^\.\//, '')), `export ${entry} → ${path} is in the tarball`);
   }
+
+  // green-qr-scan/server imports only Node's modules, `ws` and its own files (no Redis client, no DOM code).
+  const serverImports = new Set();
+  for (const file of files.filter((f) => /^dist\/server\/.+\.js$/.test(f))) {
+    for (const [, spec] of readFileSync(join(root, file), 'utf8').matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'/gm)) serverImports.add(spec);
+    if (/\bimport\s*\(/.test(readFileSync(join(root, file), 'utf8'))) serverImports.add(`a dynamic import in ${file}`);
+  }
+  const foreign = [...serverImports].filter((spec) => !spec.startsWith('node:') && spec !== 'ws' && !/^\.\.?\/(server\/|core\/(config|protocol)\.js$|[\w-]+\.js$)/.test(spec.replace(/^\.\.\//, '../')));
+  check(serverImports.size > 0 && foreign.length === 0, `dist/server imports only node:*, ws and its own files (${[...serverImports].sort().join(', ')})${foreign.length ? `; unexpected: ${foreign.join(', ')}` : ''}`);
+  check(pkg.dependencies.ws !== undefined, 'ws is a dependency (green-qr-scan/server needs it)');
 
   const dev = pkg.devDependencies;
   writeFileSync(
@@ -65,6 +76,7 @@ try {
         vue: dev.vue,
         preact: dev.preact,
         typescript: dev.typescript,
+        '@types/node': dev['@types/node'],
       },
     }),
   );
@@ -107,6 +119,22 @@ console.log('react SSR: the wrapper keeps the token out of the HTML; a bare <gre
   );
   const ssr = run(process.execPath, ['ssr.mjs'], scratch);
   check(true, `every runtime entry imports in Node (SSR) without touching the DOM:\n     ${ssr.trim().split('\n').join('\n     ')}`);
+
+  // The server module, as a backend imports it.
+  writeFileSync(
+    join(scratch, 'server.mjs'),
+    `import { createLinkServer, memoryStore, redisStore, SCOPES } from 'green-qr-scan/server';
+if (typeof window !== 'undefined' || typeof document !== 'undefined' || typeof customElements !== 'undefined') throw new Error('DOM globals');
+const link = createLinkServer({ lookup: () => undefined, allowedHosts: ['app.example'], store: memoryStore() });
+const { ticket, expiresAt } = await link.issueTicket({ instanceId: '1101000001' });
+if (!/^[A-Za-z0-9_.-]{40,}$/.test(ticket) || !(expiresAt > Date.now())) throw new Error('issueTicket');
+if (!(await link.revokeTicket(ticket))) throw new Error('revokeTicket');
+redisStore({ client: async () => null });
+await link.close();
+console.log('green-qr-scan/server: a ticket issued and revoked; scopes ' + SCOPES.join(', '));
+`,
+  );
+  check(true, run(process.execPath, ['server.mjs'], scratch).trim());
 
   // Types, as a TypeScript user sees them.
   writeFileSync(
@@ -156,6 +184,41 @@ const props: Props = { instanceId: '1', mode: 'phone', onAccountLinked: (e) => c
 console.log(props);
 `,
   );
+  // The server's types, as a Node backend sees them: Node's types, no DOM.
+  writeFileSync(
+    join(scratch, 'tsconfig.server.json'),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', strict: true, noEmit: true, lib: ['ES2022'], skipLibCheck: false, types: ['node'] },
+      files: ['usage-server.ts'],
+    }),
+  );
+  writeFileSync(
+    join(scratch, 'usage-server.ts'),
+    `import http from 'node:http';
+import { createLinkServer, redisStore, type LinkServer, type LinkStore, type Scope, type LinkedEvent } from 'green-qr-scan/server';
+const store: LinkStore = redisStore({ client: async (args: string[]) => args.length });
+const link: LinkServer = createLinkServer({
+  lookup: async (instanceId: string) => ({ apiUrl: 'https://7105.api.greenapi.com', token: instanceId }),
+  allowedHosts: ['app.example.com'],
+  basePath: '/green-api',
+  store,
+  onLinked: (event: LinkedEvent) => console.log(event.instanceId, event.wid),
+  limits: { maxSockets: 10 },
+});
+const scopes: Scope[] = ['qr', 'phone'];
+const server = http.createServer((req, res) => void link.handleRequest(req, res));
+server.on('upgrade', (req, socket, head) => link.handleUpgrade(req, socket, head));
+void link.issueTicket({ instanceId: '1', scopes }).then(({ ticket, expiresAt }) => console.log(ticket.length, expiresAt));
+// @ts-expect-error: not a scope
+link.issueTicket({ instanceId: '1', scopes: ['sendMessage'] });
+`,
+  );
+  try {
+    run(process.execPath, [join(scratch, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.server.json'], scratch);
+    check(true, 'tsc type-checks green-qr-scan/server with Node types and no DOM');
+  } catch (error) {
+    check(false, `tsc type check of green-qr-scan/server:\n${error.stdout}${error.stderr}`);
+  }
   try {
     run(process.execPath, [join(scratch, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], scratch);
     check(true, 'tsc type-checks every entry point (element, events, session, locales, React wrapper, JSX, Vue)');

@@ -809,7 +809,7 @@ describe('fuzz: a live element over a real websocket', function () {
       const ignored = frames.filter((f) => !parseFrame(f).ok).length;
       // Codes that pass the checks but do not decode in <img> are dropped by the view as well (how
       // many depends on which ones the browser got to decode before the next code replaced them).
-      const undecodable = debug.filter((m) => m === 'ignored a qrCode whose image does not decode');
+      const undecodable: string[] = debug.filter((m) => m === 'ignored a qrCode whose image does not decode');
       expect(debug.length - undecodable.length).to.equal(ignored);
       expect(ignored).to.be.above(900);
       expect(debug.every((m) => (m.startsWith('ignored a frame: ') || undecodable.includes(m)) && !m.includes(TOKEN))).to.equal(true);

@@ -113,6 +113,12 @@ export function checkToken(value: string | undefined): ConfigProblem | undefined
   return undefined;
 }
 
+/** The instance-id rule as a message (or `undefined`): for the server module. */
+export const instanceIdProblem = (instanceId: string): string | undefined => checkInstanceId(instanceId)?.message;
+
+/** The token rule as a message (or `undefined`); the message never contains the token. For the server module. */
+export const tokenProblem = (token: string): string | undefined => checkToken(token)?.message;
+
 /**
  * Validates the configuration and builds the addresses, or says what is wrong. A value that is
  * present and wrong wins over one that is still missing, so a page that sets the token a moment
