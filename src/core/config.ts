@@ -10,8 +10,14 @@ export const DEFAULT_API_URL = 'https://api.green-api.com';
 export interface ScanConfig {
   /** The instance's numeric id (`idInstance`). */
   instanceId: string;
-  /** The instance's API token (`apiTokenInstance`). A secret. */
-  token: string;
+  /** The instance's API token (`apiTokenInstance`). A secret. Not needed with a `ticket`. */
+  token?: string;
+  /**
+   * A short-lived link ticket from your backend (`green-qr-scan/server`), used instead of the token:
+   * `apiUrl` then points at your backend. It travels only in a header and the websocket's
+   * subprotocol list, never in an address.
+   */
+  ticket?: string;
   /** The API host: `https://host`, `host`, or `wss://host` (plain `http://`/`ws://` on loopback only). */
   apiUrl?: string;
 }
@@ -26,10 +32,14 @@ export interface Endpoints {
   tokenSegment: string;
   /** The host's origin without credentials, safe to show (e.g. `https://api.green-api.com`). */
   origin: string;
+  /** Ticket mode: the ticket, sent as `Authorization: Bearer …` (addresses then carry no token segment). */
+  ticket?: string;
+  /** Ticket mode: the websocket's subprotocols (`green-qr-scan.v1`, `ticket.…`). */
+  protocols?: string[];
 }
 
 /** The setting a configuration problem is about. */
-export type ConfigField = 'instance-id' | 'token' | 'api-url';
+export type ConfigField = 'instance-id' | 'token' | 'ticket' | 'api-url';
 
 /** A configuration problem: `missing` when the value is not set yet (a page still setting up), else present and wrong. */
 export interface ConfigProblem {
@@ -113,6 +123,16 @@ export function checkToken(value: string | undefined): ConfigProblem | undefined
   return undefined;
 }
 
+/** A link ticket: base64url characters and dots (valid in a websocket subprotocol), 16 to 512 of them. */
+const TICKET = /^[A-Za-z0-9._-]{16,512}$/;
+
+/** Checks a link ticket; `undefined` when it is fine. */
+export function checkTicket(value: string | undefined): ConfigProblem | undefined {
+  if (!value) return problem('ticket', 'ticket is missing', true);
+  if (!TICKET.test(value)) return problem('ticket', 'ticket must be 16 to 512 letters, digits, dots, dashes or underscores');
+  return undefined;
+}
+
 /** The instance-id rule as a message (or `undefined`): for the server module. */
 export const instanceIdProblem = (instanceId: string): string | undefined => checkInstanceId(instanceId)?.message;
 
@@ -125,25 +145,36 @@ export const tokenProblem = (token: string): string | undefined => checkToken(to
  * later waits (`missing`) while a wrong instance id is reported at once.
  */
 export function resolveConfig(config: ScanConfig): ConfigResult {
-  const problems = [checkInstanceId(config.instanceId), checkToken(config.token)].filter((p) => p !== undefined);
+  const ticket = config.ticket ?? '';
+  // A ticket replaces the token; without either, the page is still setting up (the token is missing).
+  const secret = ticket ? checkTicket(ticket) : checkToken(config.token);
+  const problems = [checkInstanceId(config.instanceId), secret].filter((p) => p !== undefined);
   const wrong = problems.find((p) => !p.missing);
   if (wrong) return wrong;
   const api = normalizeApiUrl(config.apiUrl);
   if (!api.ok) return api;
   if (problems.length) return problems[0];
   const instanceId = (config.instanceId ?? '').trim();
-  const token = config.token ?? '';
   const { base } = api;
   const path = `${base.pathname.replace(/\/+$/, '')}/waInstance${instanceId}`;
-  const tokenSegment = encodeURIComponent(token);
   const socketScheme = base.protocol === 'http:' ? 'ws:' : 'wss:';
+  const httpBase = `${base.protocol}//${base.host}${path}`;
+  if (ticket) {
+    return {
+      ok: true,
+      endpoints: {
+        socketUrl: `${socketScheme}//${base.host}${path}/scanqrcode`,
+        httpBase,
+        tokenSegment: '',
+        origin: base.origin,
+        ticket,
+        protocols: ['green-qr-scan.v1', `ticket.${ticket}`],
+      },
+    };
+  }
+  const tokenSegment = encodeURIComponent(config.token ?? '');
   return {
     ok: true,
-    endpoints: {
-      socketUrl: `${socketScheme}//${base.host}${path}/scanqrcode/${tokenSegment}`,
-      httpBase: `${base.protocol}//${base.host}${path}`,
-      tokenSegment,
-      origin: base.origin,
-    },
+    endpoints: { socketUrl: `${socketScheme}//${base.host}${path}/scanqrcode/${tokenSegment}`, httpBase, tokenSegment, origin: base.origin },
   };
 }

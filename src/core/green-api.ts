@@ -167,7 +167,7 @@ async function send(endpoints: Endpoints, method: Method, init: { post?: unknown
   try {
     let response: Response;
     try {
-      response = await fetch(`${endpoints.httpBase}/${method}/${endpoints.tokenSegment}`, fetchInit(init.post, guard.signal));
+      response = await fetch(methodUrl(endpoints, method), fetchInit(endpoints, init.post, guard.signal));
     } catch {
       // The browser's own message may name the URL: never pass it on.
       throw failed();
@@ -186,10 +186,16 @@ async function send(endpoints: Endpoints, method: Method, init: { post?: unknown
   }
 }
 
-const fetchInit = (post: unknown, signal: AbortSignal): RequestInit =>
-  post === undefined
-    ? { method: 'GET', cache: 'no-store', credentials: 'omit', signal }
-    : { method: 'POST', cache: 'no-store', credentials: 'omit', headers: { 'content-type': 'application/json' }, body: JSON.stringify(post), signal };
+/** `{httpBase}/{method}/{token}`; with a ticket, `{httpBase}/{method}` (the ticket goes in a header). */
+const methodUrl = (endpoints: Endpoints, method: Method) =>
+  endpoints.ticket ? `${endpoints.httpBase}/${method}` : `${endpoints.httpBase}/${method}/${endpoints.tokenSegment}`;
+
+function fetchInit(endpoints: Endpoints, post: unknown, signal: AbortSignal): RequestInit {
+  const headers: Record<string, string> = endpoints.ticket ? { authorization: `Bearer ${endpoints.ticket}` } : {};
+  if (post === undefined) return { method: 'GET', cache: 'no-store', credentials: 'omit', headers, signal };
+  headers['content-type'] = 'application/json';
+  return { method: 'POST', cache: 'no-store', credentials: 'omit', headers, body: JSON.stringify(post), signal };
+}
 
 /** An answer that is not 2xx: its status and what its body says (a 466 body's description), without the token. */
 async function httpError(endpoints: Endpoints, method: Method, response: Response): Promise<GreenApiError | RateLimited> {
@@ -217,9 +223,10 @@ function describeBody(text: string, endpoints: Endpoints): string {
   } catch {
     // Plain text.
   }
-  // An answer that echoes the address must not carry the token on.
-  const token = decodeURIComponent(endpoints.tokenSegment);
-  return cleanText(typeof described === 'string' ? described.split(endpoints.tokenSegment).join('…').split(token).join('…') : '').slice(0, 300);
+  // An answer that echoes the address (or the ticket) must not carry the secret on.
+  const secrets = [endpoints.tokenSegment, decodeURIComponent(endpoints.tokenSegment), endpoints.ticket ?? ''].filter(Boolean);
+  const scrubbed = typeof described === 'string' ? secrets.reduce((t, secret) => t.split(secret).join('…'), described) : '';
+  return cleanText(scrubbed).slice(0, 300);
 }
 
 const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
@@ -271,7 +278,8 @@ export async function getQr(endpoints: Endpoints, signal?: AbortSignal, timeoutM
 
 /** GET `{httpBase}/logout/{token}`: logs the instance out. */
 export async function logout(endpoints: Endpoints, signal?: AbortSignal, timeoutMs?: number): Promise<LogoutResult> {
-  const body = await requestJson(endpoints, 'logout', { signal, timeoutMs });
+  // Through green-qr-scan/server Logout is a POST (a state change a form or a link cannot make).
+  const body = await requestJson(endpoints, 'logout', { signal, timeoutMs, post: endpoints.ticket ? {} : undefined });
   const isLogout = own(body, 'isLogout');
   if (typeof isLogout !== 'boolean') throw invalid('logout', endpoints.origin);
   return { isLogout };

@@ -157,7 +157,8 @@ export class ScanSession extends LinkSession {
     this.#progress.attempts++;
     const sink = this.#sink({ opened: () => (this.#progress.everOpened = true), dropped: () => void this.#dropped() });
     try {
-      const transport = openWebSocket(endpoints.socketUrl, { WebSocket: Socket, connectTimeoutMs: this.#options.connectTimeoutMs }, sink);
+      const options = { WebSocket: Socket, connectTimeoutMs: this.#options.connectTimeoutMs, protocols: endpoints.protocols };
+      const transport = openWebSocket(endpoints.socketUrl, options, sink);
       this.#own(transport);
       this.#closed = transport.closed;
     } catch {

@@ -87,6 +87,16 @@ export class GreenQrScan extends LitElement {
   token = '';
 
   /**
+   * A short-lived link ticket that your backend issued with `green-qr-scan/server` (the recommended
+   * setup: the token stays on your server). Set it as a property, with `api-url` pointing at your
+   * backend; it replaces `token`. It travels only in a request header and the websocket's
+   * subprotocol list: never in an address, never reflected, logged or shown. A ticket is used up
+   * when linking ends: for another attempt, set a fresh one.
+   */
+  @property({ attribute: false })
+  ticket = '';
+
+  /**
    * The instance's API host: `https://host`, `host`, or `wss://host`, optionally with a path prefix
    * (e.g. a proxy). Plain `http://`/`ws://` is accepted only for loopback hosts (`127.0.0.0/8`,
    * `localhost`, `*.localhost`, `[::1]`: local mock servers).
@@ -179,7 +189,7 @@ export class GreenQrScan extends LitElement {
 
   /** The settings a new session is made from. */
   #settings(): LinkSettings {
-    const config = { instanceId: this.instanceId, token: this.token, apiUrl: this.apiUrl };
+    const config = { instanceId: this.instanceId, token: this.token, ticket: this.ticket, apiUrl: this.apiUrl };
     return { config, mode: this.mode, lazy: this.lazy, options: { transport: this.transport, ...this.sessionOptions } };
   }
 
@@ -194,7 +204,7 @@ export class GreenQrScan extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const settings = ['instanceId', 'token', 'apiUrl', 'transport', 'mode'] as const;
+    const settings = ['instanceId', 'token', 'ticket', 'apiUrl', 'transport', 'mode'] as const;
     if (this.hasUpdated && this.isConnected && settings.some((key) => changed.has(key))) this.restart();
     this.#link.settle();
     this.#view = this.#viewModel();
@@ -213,7 +223,7 @@ export class GreenQrScan extends LitElement {
       t: stringsFor(this.lang || langOf(this), this.strings),
       state: this.state,
       phone: this.mode === 'phone',
-      waiting: suspended.has('offline') ? 'offline' : suspended.size && (this.instanceId || this.token) ? 'paused' : 'idle',
+      waiting: suspended.has('offline') ? 'offline' : suspended.size && (this.instanceId || this.token || this.ticket) ? 'paused' : 'idle',
       phase: phone?.phase ?? (phone && this.state === 'connecting' ? 'requesting' : scan?.phase),
       notice: scan?.notice,
       fellBack: scan?.transport === 'http' && this.transport === 'auto',
@@ -228,6 +238,7 @@ export class GreenQrScan extends LitElement {
       failure: this.failure,
       invalidField: session?.configProblem?.field,
       allowLogout: this.allowLogout,
+      ticketMode: Boolean(this.ticket),
       loggingOut: this.#logout.status === TaskStatus.PENDING,
       logoutFailed: this.#logout.status === TaskStatus.ERROR,
     };

@@ -38,6 +38,8 @@ export interface ViewModel {
   /** The setting an `invalidConfig` failure is about. */
   invalidField?: ConfigField;
   allowLogout: boolean;
+  /** The element links with a ticket from the page's backend, not the token. */
+  ticketMode: boolean;
   loggingOut: boolean;
   logoutFailed: boolean;
 }
@@ -199,6 +201,7 @@ const FAILURES: Record<FailureReason, { title: keyof Strings; hint?: keyof Strin
 const FIELD_HINTS: Record<ConfigField, keyof Strings> = {
   'instance-id': 'invalidInstanceId',
   token: 'invalidToken',
+  ticket: 'invalidTicket',
   'api-url': 'invalidApiUrl',
 };
 
@@ -227,7 +230,7 @@ function failedView(v: ViewModel, a: ViewActions): View {
 function failureHint(v: ViewModel, failure: ScanFailure, key: keyof Strings | undefined) {
   const { t } = v;
   if (failure.reason === 'invalidConfig') return html`<p part="message">${t[FIELD_HINTS[v.invalidField ?? 'instance-id']]}</p>`;
-  if (failure.reason === 'unauthorized') key = failure.status === 403 ? 'unauthorizedInstance' : 'unauthorizedToken';
+  if (failure.reason === 'unauthorized') key = v.ticketMode ? 'unauthorizedTicket' : failure.status === 403 ? 'unauthorizedInstance' : 'unauthorizedToken';
   if (!key || (v.phone && failure.reason === 'timeoutExpired')) return nothing;
   // The server's text takes the `message` part of an `error`; that hint is plain.
   const text = format(t[key], { n: v.total });

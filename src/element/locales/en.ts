@@ -72,6 +72,8 @@ export const en = {
   failedStartingHint: 'Reboot the instance in the GREEN-API console, then try again.',
   failedErrorHint: 'Try again in a minute. If it keeps failing, reboot the instance in the GREEN-API console.',
   codeStarting: 'GREEN-API is starting the instance. Try again in a minute.',
+  invalidTicket: 'Check the ticket: get a new one from your backend.',
+  unauthorizedTicket: 'The link ticket was refused or has expired: get a new one from your backend, then try again.',
 };
 
 export type Strings = typeof en;
