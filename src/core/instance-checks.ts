@@ -6,7 +6,7 @@ import type { Endpoints } from './config.js';
 import type { ScanFailure } from './events.js';
 import { classify } from './failures.js';
 import { GreenApiError, getStateInstance, getWaSettings, type StateInstance } from './green-api.js';
-import { sleep } from './link-session.js';
+import { sleep } from './sleep.js';
 
 export type Diagnosis = { fail: ScanFailure } | { state: StateInstance | null } | { unreachable: GreenApiError };
 

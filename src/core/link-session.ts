@@ -7,6 +7,7 @@
  * late callback of an old run cannot touch the new one.
  */
 import { resolveConfig, type ConfigProblem, type Endpoints, type ScanConfig } from './config.js';
+import { watchLink, type LinkWatch } from './state-poller.js';
 import {
   AccountLinkedEvent,
   ScanFailedEvent,
@@ -106,11 +107,26 @@ export abstract class LinkSession extends EventTarget {
     this.dispatchEvent(new AccountLinkedEvent({ ...account }));
   }
 
-  protected fail(reason: FailureReason, message: string, status?: number): void {
+  /** Ends the run as a failure: `fail(reason, message)` or `fail(failure)`. */
+  protected fail(reason: FailureReason | ScanFailure, message = '', status?: number): void {
+    if (typeof reason === 'object') ({ reason, message, status } = reason);
     this.#run.abort();
     this.#failure = status ? { reason, message, status } : { reason, message };
     this.setState('failed', reason);
     this.dispatchEvent(new ScanFailedEvent({ ...this.#failure }));
+  }
+
+  /**
+   * Watches GetStateInstance (see {@link watchLink}) until the instance is linked, then links with
+   * the account `account()` reads; a refused, blocked or stuck instance fails the run.
+   */
+  protected watchState(watch: Omit<LinkWatch, 'signal' | 'onLinked' | 'onFail'> & { account: (signal: AbortSignal) => Promise<AccountData> }): void {
+    const signal = this.signal;
+    const linked = async () => {
+      const account = await watch.account(signal);
+      if (!signal.aborted) this.link(account);
+    };
+    watchLink(this.endpoints!, { ...watch, signal, onLinked: () => void linked(), onFail: (failure) => this.fail(failure) });
   }
 
   protected setState(state: ScanState, reason?: FailureReason): void {
@@ -135,17 +151,3 @@ export const accountFromNumber = (digits: string | undefined): AccountData => ({
   proxy: '',
   webhookUrl: '',
 });
-
-/** Resolves after `ms`, or at once (never rejecting) when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

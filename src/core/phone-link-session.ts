@@ -8,7 +8,6 @@ import type { ScanConfig } from './config.js';
 import { formatAuthCode, getAuthorizationCode, GreenApiError, normalizePhoneNumber } from './green-api.js';
 import { LinkSession, accountFromNumber } from './link-session.js';
 import { classify } from './failures.js';
-import { watchLink } from './state-poller.js';
 
 export interface PhoneLinkOptions {
   /** How often GetStateInstance is asked while a code is shown (ms). Default 3 000. */
@@ -95,7 +94,7 @@ export class PhoneLinkSession extends LinkSession {
   /** A refused token or quota ends the session; anything else leaves the form to try again. */
   #requestFailed(error: GreenApiError): void {
     const verdict = classify(error);
-    if ('fail' in verdict) return this.fail(verdict.fail.reason, verdict.fail.message, verdict.fail.status);
+    if ('fail' in verdict) return this.fail(verdict.fail);
     const reason = 'starting' in verdict ? 'instanceStarting' : 'connection';
     this.#refused({ kind: 'failed', reason, message: error.message, ...(error.status ? { status: error.status } : {}) });
   }
@@ -106,18 +105,16 @@ export class PhoneLinkSession extends LinkSession {
   }
 
   #showCode(code: string, digits: string): void {
-    const endpoints = this.endpoints!;
     const { statePollIntervalMs = 3_000, codeValidityMs = 150_000, startingTimeoutMs = 300_000, requestTimeoutMs } = this.#options;
     const debug = this.#options.debug ?? ((message: string) => console.debug(`[green-qr-scan] ${message}`));
     this.#code = code;
     this.setExpiresAt(Date.now() + codeValidityMs);
     const expire = this.later(codeValidityMs, () => this.fail('timeoutExpired', 'The linking code expired.'));
     this.setState('code');
-    watchLink(endpoints, {
+    this.watchState({
       intervalMs: statePollIntervalMs,
       timeoutMs: requestTimeoutMs,
       startingTimeoutMs,
-      signal: this.signal,
       debug,
       // The code was entered and the instance is starting: the code's expiry no longer matters.
       onStarting: () => {
@@ -127,8 +124,7 @@ export class PhoneLinkSession extends LinkSession {
         this.setState('connecting');
       },
       // GetStateInstance says only "authorized": the number is what we know of the account.
-      onLinked: () => this.link(accountFromNumber(digits)),
-      onFail: (failure) => this.fail(failure.reason, failure.message, failure.status),
+      account: async () => accountFromNumber(digits),
     });
   }
 }

@@ -3,7 +3,7 @@
  * every session on the page together: a request waits until its method's slot is free, and a 429's
  * `Retry-After` holds the method back for that long.
  */
-import { sleep } from './link-session.js';
+import { sleep } from './sleep.js';
 
 /** Requests per second per instance and method (`scanqrcode` is the websocket). */
 export const RATE_LIMITS: Readonly<Record<string, number>> = {

@@ -6,7 +6,6 @@
  * Lit or in Node with the `ws` package.
  */
 import type { ScanConfig } from './config.js';
-import type { FailureReason, ScanFailure } from './events.js';
 import { classify } from './failures.js';
 import type { GreenApiError } from './green-api.js';
 import { diagnose, waitForLogout } from './instance-checks.js';
@@ -14,7 +13,7 @@ import { LinkSession, accountFromNumber } from './link-session.js';
 import type { ServerMessage } from './protocol.js';
 import { takeSlot } from './rate-gate.js';
 import { freshProgress, resolveScanOptions, type ResolvedScanOptions, type ScanPhase, type ScanSessionOptions, type ScanTransport } from './scan-options.js';
-import { readLinkedNumber, watchLink } from './state-poller.js';
+import { readLinkedNumber } from './state-poller.js';
 import type { Transport, TransportSink } from './transports/transport.js';
 import { openWebSocket, type WebSocketConstructor } from './transports/websocket.js';
 
@@ -41,7 +40,7 @@ export const ASKS_FOR_LOGOUT = /log ?out|has auth/i;
 export class ScanSession extends LinkSession {
   /** The QR code to show (a `data:image/png;base64,…` URL) while `state` is `qr`. */
   get qrImage(): string | undefined {
-    return this.#progress.qrImage;
+    return this.state === 'failed' ? undefined : this.#progress.qrImage;
   }
   /** What the session waits for while `connecting`. */
   get phase(): ScanPhase {
@@ -89,7 +88,7 @@ export class ScanSession extends LinkSession {
     const signal = this.newRun();
     const kind = this.#options.transport === 'http' ? 'http' : 'websocket';
     const progress = (this.#progress = freshProgress(kind));
-    if (this.configProblem) return this.#fail('invalidConfig', this.configProblem.message);
+    if (this.configProblem) return this.fail('invalidConfig', this.configProblem.message);
     const { firstCodeTimeoutMs, slowHintAfterMs, logoutWaitMs, debug } = this.#options;
     progress.endFirstCodeWait = this.later(firstCodeTimeoutMs, () => void this.#noFirstCode());
     this.later(slowHintAfterMs, () => this.#setPhase('slow', 'preparing'));
@@ -146,7 +145,7 @@ export class ScanSession extends LinkSession {
   async #connect(): Promise<void> {
     const Socket = this.#options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
     if (!Socket) {
-      return this.#fail('connection', 'WebSocket is not available here: pass a WebSocket class (e.g. the ws package) as the WebSocket option, or use transport "http".');
+      return this.fail('connection', 'WebSocket is not available here: pass a WebSocket class (e.g. the ws package) as the WebSocket option, or use transport "http".');
     }
     const endpoints = this.endpoints!;
     const signal = this.signal;
@@ -163,7 +162,7 @@ export class ScanSession extends LinkSession {
       this.#closed = transport.closed;
     } catch {
       if (this.#options.transport === 'auto') this.#switchToHttp();
-      else this.#fail('connection', `Could not connect to ${endpoints.origin}.`);
+      else this.fail('connection', `Could not connect to ${endpoints.origin}.`);
     }
   }
 
@@ -183,11 +182,11 @@ export class ScanSession extends LinkSession {
       case 'alreadyLogged':
         // After a code was shown, `alreadyLogged` most likely means the phone scanned it: confirm.
         if (progress.qrShown) return this.#confirm(3);
-        return this.#fail('alreadyLogged', message.message || 'instance account already authorized');
+        return this.fail('alreadyLogged', message.message || 'instance account already authorized');
       case 'timeoutExpired':
-        return this.#fail('timeoutExpired', message.message || this.#timeoutText);
+        return this.fail('timeoutExpired', message.message || this.#timeoutText);
       case 'error':
-        return this.#fail('error', message.message || 'GREEN-API reported an error.');
+        return this.fail('error', message.message || 'GREEN-API reported an error.');
     }
   }
 
@@ -200,7 +199,7 @@ export class ScanSession extends LinkSession {
     progress.endFirstCodeWait();
     this.setExpiresAt(Date.now() + scanWindowMs);
     // The server ends the window itself; this guard covers a server that never does.
-    progress.endWindow = this.later(scanWindowMs + graceMs, () => this.#fail('timeoutExpired', this.#timeoutText));
+    progress.endWindow = this.later(scanWindowMs + graceMs, () => this.fail('timeoutExpired', this.#timeoutText));
   }
 
   /** No code within `firstCodeTimeoutMs`: ask the instance why, and say so. */
@@ -209,9 +208,9 @@ export class ScanSession extends LinkSession {
     const found = await diagnose(this.endpoints!, signal, this.#options.requestTimeoutMs);
     if (signal.aborted) return;
     const waited = `No QR code within ${seconds(this.#options.firstCodeTimeoutMs)} s`;
-    if ('fail' in found) return this.#failWith(found.fail);
-    if ('unreachable' in found) return this.#fail('connection', `${waited}; ${found.unreachable.message}`);
-    this.#fail('instanceStarting', `${waited} (getStateInstance: ${found.state})`);
+    if ('fail' in found) return this.fail(found.fail);
+    if ('unreachable' in found) return this.fail('connection', `${waited}; ${found.unreachable.message}`);
+    this.fail('instanceStarting', `${waited} (getStateInstance: ${found.state})`);
   }
 
   /** The socket closed (or never opened) before a terminal message. */
@@ -224,13 +223,13 @@ export class ScanSession extends LinkSession {
       if (progress.attempts === 1 && !(await this.#diagnosed())) return;
       // Two failures in a row without ever opening: websockets are probably blocked on the way.
       if (transport === 'auto' && progress.attempts >= Math.min(2, maxConnectAttempts)) return this.#switchToHttp();
-      if (progress.attempts >= maxConnectAttempts) return this.#fail('connection', `Could not connect to ${origin}.`);
+      if (progress.attempts >= maxConnectAttempts) return this.fail('connection', `Could not connect to ${origin}.`);
     } else {
       progress.droppedAt ??= Date.now();
-      if (Date.now() - progress.droppedAt >= reconnectBudgetMs) return this.#fail('connection', `The connection to ${origin} was lost.`);
+      if (Date.now() - progress.droppedAt >= reconnectBudgetMs) return this.fail('connection', `The connection to ${origin} was lost.`);
     }
     const delay = backoffMs[Math.min(progress.retries++, backoffMs.length - 1)];
-    if (progress.qrShown && Date.now() + delay >= (this.expiresAt ?? 0)) return this.#fail('connection', `The connection to ${origin} was lost.`);
+    if (progress.qrShown && Date.now() + delay >= (this.expiresAt ?? 0)) return this.fail('connection', `The connection to ${origin} was lost.`);
     progress.qrImage = progress.previousImage = undefined;
     if (progress.everOpened) progress.phase = 'reconnecting';
     this.setState('connecting');
@@ -242,7 +241,7 @@ export class ScanSession extends LinkSession {
     const signal = this.signal;
     const found = await diagnose(this.endpoints!, signal, this.#options.requestTimeoutMs);
     if (signal.aborted) return false;
-    if ('fail' in found) this.#failWith(found.fail);
+    if ('fail' in found) this.fail(found.fail);
     return !('fail' in found);
   }
 
@@ -285,9 +284,9 @@ export class ScanSession extends LinkSession {
     const progress = this.#progress;
     this.#options.debug(`QR poll failed: ${error.message}`);
     const verdict = classify(error);
-    if ('fail' in verdict) return this.#failWith(verdict.fail);
+    if ('fail' in verdict) return this.fail(verdict.fail);
     if ('starting' in verdict || progress.qrShown) return;
-    if (++progress.failedPolls >= this.#options.maxConnectAttempts) this.#fail('connection', `Could not connect to ${this.endpoints!.origin}.`);
+    if (++progress.failedPolls >= this.#options.maxConnectAttempts) this.fail('connection', `Could not connect to ${this.endpoints!.origin}.`);
   }
 
   /** `alreadyLogged` after a code: stop showing codes and ask GetStateInstance whether the phone linked. */
@@ -300,30 +299,20 @@ export class ScanSession extends LinkSession {
   /** Watches GetStateInstance until the instance is linked, refused, blocked or stuck `starting`. */
   #watch(notAuthorizedLimit: number): void {
     const { statePollIntervalMs, requestTimeoutMs, startingTimeoutMs, debug } = this.#options;
-    watchLink(this.endpoints!, {
+    this.watchState({
       intervalMs: statePollIntervalMs,
       timeoutMs: requestTimeoutMs,
       startingTimeoutMs,
       notAuthorizedLimit,
-      signal: this.signal,
       debug,
-      onStarting: () => this.#starting(),
-      onLinked: () => void this.#linkFromState(),
-      onFail: (failure) => this.#failWith(failure),
+      // After a scan the instance starts: no more codes, no window; "linking… the instance is starting".
+      onStarting: () => this.#progress.phase !== 'starting' && this.#stopCodes('starting'),
+      // GetStateInstance says only "authorized": GetWaSettings tells the number (best effort).
+      account: async (signal) => {
+        this.#progress.endWindow();
+        return accountFromNumber(await readLinkedNumber(this.endpoints!, signal, requestTimeoutMs, debug));
+      },
     });
-  }
-
-  /** The instance is starting after a scan: no more codes, no window; "linking… the instance is starting". */
-  #starting(): void {
-    if (this.#progress.phase !== 'starting') this.#stopCodes('starting');
-  }
-
-  /** The instance is linked (GetStateInstance said so). Asks GetWaSettings for the number (best effort), then links. */
-  async #linkFromState(): Promise<void> {
-    const signal = this.signal;
-    this.#progress.endWindow();
-    const phone = await readLinkedNumber(this.endpoints!, signal, this.#options.requestTimeoutMs, this.#options.debug);
-    if (!signal.aborted) this.link(accountFromNumber(phone));
   }
 
   #setPhase(phase: ScanPhase, from: ScanPhase): void {
@@ -336,12 +325,4 @@ export class ScanSession extends LinkSession {
     return `The QR code was not scanned within ${seconds(this.#options.scanWindowMs)} seconds.`;
   }
 
-  #failWith(failure: ScanFailure): void {
-    this.#progress.qrImage = undefined;
-    this.fail(failure.reason, failure.message, failure.status);
-  }
-
-  #fail(reason: FailureReason, message: string): void {
-    this.#failWith({ reason, message });
-  }
 }

@@ -8,7 +8,7 @@ import type { Endpoints } from './config.js';
 import { GreenApiError, getStateInstance, getWaSettings, type StateInstance } from './green-api.js';
 import type { ScanFailure } from './events.js';
 import { classify } from './failures.js';
-import { sleep } from './link-session.js';
+import { sleep } from './sleep.js';
 
 export interface StatePollOptions {
   intervalMs: number;

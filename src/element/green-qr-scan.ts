@@ -5,12 +5,12 @@ import { DEFAULT_API_URL, resolveConfig } from '../core/config.js';
 import { ModeChangeEvent, type AccountData, type ScanFailure, type ScanState } from '../core/events.js';
 import { logout } from '../core/green-api.js';
 import { PhoneLinkSession } from '../core/phone-link-session.js';
-import { SCAN_WINDOW_MS, ScanSession } from '../core/scan-session.js';
+import { ScanSession } from '../core/scan-session.js';
 import { ClockController } from './clock-controller.js';
 import { LinkController, type LinkSessionOptions, type LinkSettings } from './link-controller.js';
 import { format, langOf, stringsFor, type Strings } from './localize.js';
 import { langObserver } from './lang-observer.js';
-import { renderView, type ViewActions, type ViewModel } from './views.js';
+import { renderView, sessionFacts, type ViewActions, type ViewModel } from './views.js';
 import { styles } from './green-qr-scan.styles.js';
 
 /** Seconds left at which the countdown is announced to assistive tech (not every second). */
@@ -212,31 +212,19 @@ export class GreenQrScan extends LitElement {
   }
 
   #viewModel(): ViewModel {
-    const session = this.#link.session;
-    const scan = session instanceof ScanSession ? session : undefined;
-    const phone = session instanceof PhoneLinkSession ? session : undefined;
-    const { suspended } = this.#link;
-    const totalMs = phone ? (this.sessionOptions.codeValidityMs ?? 150_000) : (this.sessionOptions.scanWindowMs ?? SCAN_WINDOW_MS);
-    const total = Math.round(totalMs / 1000);
-    const left = Math.max(0, Math.min(total, Math.ceil(((session?.expiresAt ?? 0) - this.#clock.now) / 1000)));
+    const { suspended, session } = this.#link;
+    const facts = sessionFacts(session, this.#clock.now, this.sessionOptions);
     return {
+      ...facts,
       t: stringsFor(this.lang || langOf(this), this.strings),
       state: this.state,
       phone: this.mode === 'phone',
       waiting: suspended.has('offline') ? 'offline' : suspended.size && (this.instanceId || this.token || this.ticket) ? 'paused' : 'idle',
-      phase: phone?.phase ?? (phone && this.state === 'connecting' ? 'requesting' : scan?.phase),
-      notice: scan?.notice,
-      fellBack: scan?.transport === 'http' && this.transport === 'auto',
-      qrImage: scan?.qrImage,
-      left,
-      total,
-      code: phone?.code,
+      fellBack: facts.transport === 'http' && this.transport === 'auto',
       copied: this.copied,
       phoneInput: this.phoneInput,
-      requestError: phone?.requestError,
       account: this.account,
       failure: this.failure,
-      invalidField: session?.configProblem?.field,
       allowLogout: this.allowLogout,
       ticketMode: Boolean(this.ticket),
       loggingOut: this.#logout.status === TaskStatus.PENDING,

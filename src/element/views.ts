@@ -9,8 +9,9 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import type { ConfigField } from '../core/config.js';
 import type { AccountData, FailureReason, ScanFailure, ScanState } from '../core/events.js';
-import type { PhoneRequestError } from '../core/phone-link-session.js';
+import { PhoneLinkSession, type PhoneLinkOptions, type PhoneRequestError } from '../core/phone-link-session.js';
 import type { ScanPhase } from '../core/scan-options.js';
+import { SCAN_WINDOW_MS, ScanSession, type ScanSessionOptions, type ScanTransport } from '../core/scan-session.js';
 import { format, type Strings } from './localize.js';
 
 export interface ViewModel {
@@ -42,6 +43,26 @@ export interface ViewModel {
   ticketMode: boolean;
   loggingOut: boolean;
   logoutFailed: boolean;
+}
+
+/** What the view takes from the running session (or the last one): the code, the time left, what it waits for. */
+export function sessionFacts(session: ScanSession | PhoneLinkSession | undefined, now: number, options: ScanSessionOptions & PhoneLinkOptions) {
+  const scan = session instanceof ScanSession ? session : undefined;
+  const phone = session instanceof PhoneLinkSession ? session : undefined;
+  const total = Math.round((phone ? (options.codeValidityMs ?? 150_000) : (options.scanWindowMs ?? SCAN_WINDOW_MS)) / 1000);
+  const left = Math.max(0, Math.min(total, Math.ceil(((session?.expiresAt ?? 0) - now) / 1000)));
+  const phase: ViewModel['phase'] = phone ? (phone.phase ?? (phone.state === 'connecting' ? 'requesting' : undefined)) : scan?.phase;
+  return {
+    phase,
+    notice: scan?.notice,
+    transport: scan?.transport as ScanTransport | undefined,
+    qrImage: scan?.qrImage,
+    left,
+    total,
+    code: phone?.code,
+    requestError: phone?.requestError,
+    invalidField: session?.configProblem?.field,
+  };
 }
 
 export interface ViewActions {

@@ -4,7 +4,7 @@
  */
 import type { Endpoints } from '../config.js';
 import { GreenApiError, getQr } from '../green-api.js';
-import { sleep } from '../link-session.js';
+import { sleep } from '../sleep.js';
 import type { Transport, TransportSink } from './transport.js';
 
 export interface HttpPollOptions {
