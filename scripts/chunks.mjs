@@ -10,11 +10,14 @@ import { parseAst } from 'vite';
  * Gzip ceiling per chunk name (the file name without its content hash). Today the drop-in is one
  * file; a new chunk without a ceiling fails the check, so each one gets its own line here.
  */
+// Raised from 22,000 / 16,000 when issues 10–12 landed (the real-service behaviour, its texts in
+// en and ru, tickets): 26,093 / 19,572 B gzip then. Issue 14 splits the file into on-demand chunks
+// and brings these down.
 export const CEILINGS = {
-  'green-qr-scan.bundled.js': 22_000,
+  'green-qr-scan.bundled.js': 27_000,
 };
 /** Gzip ceilings of the totals (today: the single file's). */
-export const TOTAL_CEILINGS = { firstQr: 22_000, all: 22_000, ownCode: 16_000 };
+export const TOTAL_CEILINGS = { firstQr: 27_000, all: 27_000, ownCode: 20_500 };
 /**
  * Issue 14's goals, reported (not enforced yet): ≤ 12,000 B gzip before the first QR (Lit
  * included), and all chunks together no bigger than the single file of its day (21,511 B gzip).

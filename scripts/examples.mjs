@@ -247,7 +247,7 @@ await Promise.all([0, 1].map(async () => {
 const servable = examples.filter((e) => ready.get(e));
 if (servable.length) {
   debug('mock + browser');
-  const mock = await startMockServer({ qrIntervalMs: 60_000 });
+  const mock = await startMockServer({ rateLimits: false, qrIntervalMs: 60_000 });
   const browser = await puppeteer.launch(chromiumLaunch());
   try {
     for (const example of servable) {

@@ -21,6 +21,9 @@
 // the rendered README):
 //   <!-- snippet: skip: <why> -->    not checked; the reason is required (keep skips rare: say what
 //                                    checks it instead)
+//   <!-- snippet: FILE#REGION -->    the block is the `// #region REGION` of FILE, an example app
+//                                    that CI runs (`npm run examples:server` compares the two word for
+//                                    word): not type-checked here as a fragment, but FILE must exist
 // Failures point at README lines: `README.md:120:11: error TS18047: 'scan' is possibly 'null'.`
 //
 //   node scripts/readme-snippets.mjs [file.md …]      (default README.md; run `npm run build` first)
@@ -80,9 +83,12 @@ function snippetsOf(file) {
       const note = /^\s*<!--\s*snippet:\s*(.*?)\s*-->\s*$/.exec(lines[j]);
       if (!note) continue;
       const skip = /^skip\b[:\s—-]*(.*)$/.exec(note[1]);
-      if (skip && skip[1].trim()) snippet.skip = skip[1].trim();
+      const region = /^([\w./-]+)#([\w-]+)$/.exec(note[1]);
+      if (region && existsSync(join(root, region[1]))) snippet.skip = `the ${region[2]} region of ${region[1]}, run by npm run examples:server`;
+      else if (region) problems.push(`${file}:${j + 1}: snippet region of a missing file: ${region[1]}`);
+      else if (skip && skip[1].trim()) snippet.skip = skip[1].trim();
       else if (skip) problems.push(`${file}:${j + 1}: "snippet: skip" needs a reason: <!-- snippet: skip: what checks it instead -->`);
-      else problems.push(`${file}:${j + 1}: unknown snippet annotation "${note[1]}" (known: skip: <why>)`);
+      else problems.push(`${file}:${j + 1}: unknown snippet annotation "${note[1]}" (known: skip: <why>, FILE#REGION)`);
     }
     found.push(snippet);
     i = end;
@@ -231,7 +237,7 @@ async function loadPages(snippets) {
   });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  const mock = await startMockServer({ qrIntervalMs: 60_000 });
+  const mock = await startMockServer({ rateLimits: false, qrIntervalMs: 60_000 });
   const browser = await puppeteer.launch(chromiumLaunch());
   try {
     for (const snippet of snippets) {

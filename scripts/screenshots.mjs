@@ -12,7 +12,7 @@ const out = new URL('docs/screenshots/', root);
 mkdirSync(out, { recursive: true });
 const bundle = readFileSync(new URL('dist/green-qr-scan.bundled.js', root));
 
-const mock = await startMockServer({ qrIntervalMs: 60_000, authCodeLinkMs: 600_000 });
+const mock = await startMockServer({ rateLimits: false, qrIntervalMs: 60_000, authCodeLinkMs: 600_000 });
 const page = (query) => `<!doctype html><html lang="en"><meta charset="utf-8">
 <style>body{margin:0;padding:24px;background:${query.get('bg') ?? '#f3f5f4'};display:inline-block}</style>
 <script type="module" src="/green-qr-scan.js"></script>

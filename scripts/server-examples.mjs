@@ -184,7 +184,7 @@ if (!existsSync(join(root, 'dist', 'server', 'index.js'))) {
   process.exit(1);
 }
 checkSnippets();
-const mock = await startMockServer({ qrIntervalMs: 60_000 });
+const mock = await startMockServer({ rateLimits: false, qrIntervalMs: 60_000 });
 const redis = examples.some((e) => e.redis) ? await startRedis().catch((error) => (fail('redis-server', error), undefined)) : undefined;
 const browser = await puppeteer.launch(chromiumLaunch());
 try {

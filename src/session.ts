@@ -2,9 +2,10 @@
  * The framework-free core (`green-qr-scan/session.js`): the protocol parser, the config checks, the
  * DOM-free linking sessions (QR code, phone number) and GREEN-API's HTTP methods. No Lit, no custom element, no side effects.
  */
-export { ScanSession, SCAN_WINDOW_MS, type ScanSessionOptions, type ScanTransportOption, type WebSocketConstructor } from './core/scan-session.js';
+export { ScanSession, SCAN_WINDOW_MS, type ScanSessionOptions, type ScanTransportOption, type ScanPhase, type WebSocketConstructor } from './core/scan-session.js';
+export type { WebSocketLike } from './core/transports/websocket.js';
 export { PhoneLinkSession, type PhoneLinkOptions, type PhoneRequestError } from './core/phone-link-session.js';
-export { LinkSession, accountFromNumber } from './core/link-session.js';
+export { LinkSession, accountFromNumber, type LinkSessionEventMap } from './core/link-session.js';
 export {
   AccountLinkedEvent,
   ScanFailedEvent,

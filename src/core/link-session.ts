@@ -18,7 +18,25 @@ import {
   type ScanState,
 } from './events.js';
 
+/** The events of a session, by name. */
+export interface LinkSessionEventMap {
+  /** Anything a view shows changed (state, code, phase…). */
+  change: Event;
+  'scan-state-change': ScanStateChangeEvent;
+  'account-linked': AccountLinkedEvent;
+  'scan-failed': ScanFailedEvent;
+}
+
+/** Typed listeners: `session.addEventListener('account-linked', (e) => e.detail.wid)`. */
+export interface LinkSession {
+  addEventListener<K extends keyof LinkSessionEventMap>(type: K, listener: (event: LinkSessionEventMap[K]) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof LinkSessionEventMap>(type: K, listener: (event: LinkSessionEventMap[K]) => void, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+}
+
 /** A way of linking. Listen for `change` (anything a view shows changed) and the element's events. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class LinkSession extends EventTarget {
   #state: ScanState = 'idle';
   #account: AccountData | undefined;

@@ -2,8 +2,21 @@
 import { parseFrame } from '../protocol.js';
 import type { Transport, TransportSink } from './transport.js';
 
-/** The part of the `WebSocket` constructor the session uses (the browser's, or `ws` in Node). */
-export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
+/** The part of a websocket the session uses: the browser's `WebSocket` and the `ws` package's both fit. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  // `any` events: the browser's and ws's event types differ, and only `data` is read.
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  onopen: ((event: any) => void) | null;
+  onmessage: ((event: any) => void) | null;
+  onclose: ((event: any) => void) | null;
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'close', listener: () => void, options?: { once?: boolean }): void;
+}
+
+/** A `WebSocket` class: the browser's, or `ws`'s in Node 20 (`import WebSocket from 'ws'`). */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
 export interface WebSocketTransportOptions {
   WebSocket: WebSocketConstructor;
@@ -13,7 +26,7 @@ export interface WebSocketTransportOptions {
 }
 
 /** Closes a socket nobody wants any more, and drops its handlers. */
-function release(socket: WebSocket): void {
+function release(socket: WebSocketLike): void {
   socket.onmessage = socket.onclose = null;
   if (socket.readyState === 0) {
     // Closing a socket that is still connecting makes the browser log its URL, token included:
@@ -47,7 +60,7 @@ export function openWebSocket(url: string, options: WebSocketTransportOptions, s
     clearTimeout(timer);
     sink.opened?.();
   };
-  socket.onmessage = (event: MessageEvent) => {
+  socket.onmessage = (event: { data: unknown }) => {
     if (signal.aborted) return;
     const result = parseFrame(event.data);
     if (result.ok) sink.message(result.message);
