@@ -8,8 +8,8 @@ import {
   parseFrame,
   qrImageFromPayload,
   type ParseResult,
-} from '../src/core/protocol.js';
-import { PNG_1X1, jpegBase64, pngBase64 } from './helpers/ws-server.js';
+} from '../../src/core/protocol.js';
+import { PNG_1X1, jpegBase64, pngBase64 } from '../helpers/ws-server.js';
 
 const frame = (value: unknown) => parseFrame(JSON.stringify(value));
 const ignoredAs = (reason: string, detail: string): ParseResult => ({ ok: false, reason, detail }) as ParseResult;

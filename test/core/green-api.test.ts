@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { resolveConfig, type Endpoints } from '../src/core/config.js';
+import { resolveConfig, type Endpoints } from '../../src/core/config.js';
 import {
   GreenApiError,
   formatAuthCode,
@@ -9,9 +9,9 @@ import {
   getWaSettings,
   logout,
   normalizePhoneNumber,
-} from '../src/core/green-api.js';
-import { startHttpServer, type HttpServer } from './helpers/http-server.js';
-import { INSTANCE_ID, PNG_1X1, TOKEN } from './helpers/ws-server.js';
+} from '../../src/core/green-api.js';
+import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
+import { INSTANCE_ID, PNG_1X1, TOKEN } from '../helpers/ws-server.js';
 
 /** A token that must be percent-encoded (and must never show up in a message). */
 const ODD_TOKEN = 'tok/en?#%+é';

@@ -1,9 +1,9 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { ScanSession, type ScanSessionOptions } from '../src/core/scan-session.js';
-import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../src/core/events.js';
-import { startHttpServer, type HttpServer } from './helpers/http-server.js';
-import { INSTANCE_ID, TOKEN, pngBase64 } from './helpers/ws-server.js';
-import { sleep } from './helpers/element.js';
+import { ScanSession, type ScanSessionOptions } from '../../src/core/scan-session.js';
+import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../../src/core/events.js';
+import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
+import { INSTANCE_ID, TOKEN, pngBase64 } from '../helpers/ws-server.js';
+import { sleep } from '../helpers/element.js';
 
 
 describe('ScanSession over HTTP (QR method polling)', () => {

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { DEFAULT_API_URL, isLoopbackHost, normalizeApiUrl, resolveConfig, type ScanConfig } from '../src/core/config.js';
-import { INSTANCE_ID, TOKEN } from './helpers/ws-server.js';
+import { DEFAULT_API_URL, isLoopbackHost, normalizeApiUrl, resolveConfig, type ScanConfig } from '../../src/core/config.js';
+import { INSTANCE_ID, TOKEN } from '../helpers/ws-server.js';
 
 const ok = (config: Partial<ScanConfig>) => {
   const result = resolveConfig({ instanceId: INSTANCE_ID, token: TOKEN, ...config });

@@ -1,0 +1,71 @@
+// GREEN-API's per-instance rate limits, kept by every request of the page (virtual clock).
+import { expect } from '@open-wc/testing';
+import { RATE_LIMITS, holdBack, retryAfterMs, takeSlot } from '../../src/core/rate-gate.js';
+import { VirtualClock } from '../helpers/clock.js';
+
+describe('core/rate-gate (virtual clock)', () => {
+  let clock: VirtualClock;
+  let base: string;
+  let n = 0;
+  beforeEach(() => {
+    clock = new VirtualClock().install();
+    base = `https://instance-${n++}.example/waInstance1`;
+  });
+  afterEach(() => clock.uninstall());
+
+  it('GREEN-API’s limits: qr 3/s, scanqrcode, getStateInstance, getWaSettings and logout 1/s', () => {
+    expect(RATE_LIMITS).to.include({ qr: 3, scanqrcode: 1, getStateInstance: 1, getWaSettings: 1, logout: 1 });
+  });
+
+  it('a free slot is taken at once; the next one of the same method waits 1 s, another method does not', async () => {
+    expect(takeSlot(base, 'getStateInstance')).to.equal(undefined);
+    expect(takeSlot(base, 'getWaSettings')).to.equal(undefined);
+    expect(takeSlot(`${base}2`, 'getStateInstance')).to.equal(undefined);
+    let done = false;
+    void takeSlot(base, 'getStateInstance')!.then(() => (done = true));
+    await clock.tick(999);
+    expect(done).to.equal(false);
+    await clock.tick(1);
+    expect(done).to.equal(true);
+  });
+
+  it('qr: three a second', async () => {
+    const starts: number[] = [];
+    const t0 = clock.now;
+    for (let i = 0; i < 6; i++) void (takeSlot(base, 'qr') ?? Promise.resolve()).then(() => starts.push(clock.now - t0));
+    await clock.tick(2000);
+    expect(starts.length).to.equal(6);
+    expect(starts[0]).to.equal(0);
+    // Never more than three in any one second.
+    for (let i = 3; i < starts.length; i++) expect(starts[i] - starts[i - 3]).to.be.at.least(999);
+  });
+
+  it('a waiter that gives up takes nothing: the others are not pushed back', async () => {
+    takeSlot(base, 'logout');
+    const controller = new AbortController();
+    const gaveUp = takeSlot(base, 'logout', controller.signal)!;
+    controller.abort();
+    await gaveUp;
+    let at = -1;
+    const t0 = clock.now;
+    void takeSlot(base, 'logout')!.then(() => (at = clock.now - t0));
+    await clock.tick(1500);
+    expect(at).to.equal(1000);
+  });
+
+  it('holdBack (a 429) holds the method back; Retry-After in seconds or as a date, 1 to 60 s', async () => {
+    holdBack(base, 'qr', clock.now + 5000);
+    let done = false;
+    void takeSlot(base, 'qr')!.then(() => (done = true));
+    await clock.tick(4999);
+    expect(done).to.equal(false);
+    await clock.tick(1);
+    expect(done).to.equal(true);
+    expect(retryAfterMs('3')).to.equal(3000);
+    expect(retryAfterMs(null)).to.equal(1000);
+    expect(retryAfterMs('0')).to.equal(1000);
+    expect(retryAfterMs('999')).to.equal(60_000);
+    expect(retryAfterMs(new Date(clock.now + 7000).toUTCString(), clock.now)).to.be.within(6000, 7000);
+    expect(retryAfterMs('soon')).to.equal(1000);
+  });
+});
