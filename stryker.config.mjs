@@ -13,5 +13,6 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   tempDirName: '.stryker-tmp',
   // The suite reads these; node_modules is linked, not copied.
-  ignorePatterns: ['/dist', '/examples', '/docs', '/bench', '/reports', '/.stryker-tmp'],
+  // dist/ stays: the runner's config loads dist/server (npm run mutation builds it first).
+  ignorePatterns: ['/examples', '/docs', '/bench', '/reports', '/.stryker-tmp'],
 };

@@ -96,7 +96,9 @@ describe('core/phone-link-session (virtual clock)', () => {
     expect(s.expiresAt).to.equal(clock.now + 150_000);
     await clock.tick(50_000);
     await http.waitForRequests(1, { path: path('getStateInstance') });
-    await clock.tick(99_999);
+    await clock.advance(50_000);
+    await http.waitForRequests(2, { path: path('getStateInstance') });
+    await clock.tick(49_999);
     expect(s.state).to.equal('code');
     await clock.tick(1);
     expect(s.state).to.equal('failed');
