@@ -25,6 +25,7 @@ const nextSlot = new Map<string, number>();
  */
 export function takeSlot(base: string, method: string, signal?: AbortSignal): Promise<void> | undefined {
   const key = `${base} ${method}`;
+  prune();
   const take = () => {
     const now = Date.now();
     const free = nextSlot.get(key) ?? 0;
@@ -38,6 +39,13 @@ export function takeSlot(base: string, method: string, signal?: AbortSignal): Pr
   return (async () => {
     for (let wait = first; wait && !aborted.aborted; wait = take()) await sleep(wait, aborted);
   })();
+}
+
+/** Forgets slots that are free again, so a long-lived process (Node, many instances) keeps a small table. */
+function prune(): void {
+  if (nextSlot.size < 256) return;
+  const now = Date.now();
+  for (const [key, at] of nextSlot) if (at <= now) nextSlot.delete(key);
 }
 
 /** Holds `method` back until `until` (epoch ms), e.g. after a 429. */
