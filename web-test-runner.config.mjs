@@ -62,6 +62,14 @@ export default {
       ]),
     }),
   ],
+  // `npm run mutation` (StrykerJS, command runner): the active mutant's id reaches the instrumented
+  // code through the environment in Node, but the tests run in a browser: hand it over on the page.
+  ...(process.env.__STRYKER_ACTIVE_MUTANT__
+    ? {
+        testRunnerHtml: (testFramework) =>
+          `<html><body><script>globalThis.__stryker__ = { activeMutant: ${JSON.stringify(process.env.__STRYKER_ACTIVE_MUTANT__)} };</script><script type="module" src="${testFramework}"></script></body></html>`,
+      }
+    : {}),
   testFramework: {
     config: { ui: 'bdd', timeout: 10_000 },
   },
