@@ -219,6 +219,9 @@ async function smoke(browser, mock, backend, example, page) {
     const qrAt = Date.now();
 
     // The scan window ends: the ticket is used up, the page must get a fresh one for a new QR code.
+    // (Not within a second of the first socket: the stand-in keeps GREEN-API's one scanqrcode
+    // handshake a second; a real window lasts 100 s.)
+    await new Promise((resolve) => setTimeout(resolve, 1200));
     const before = issued();
     const ended = await (await fetch(`${mock.url}/mock/${id}/timeout`, { method: 'POST' })).json();
     if (!ended.delivered) throw new Error(`the stand-in had no live session for instance ${id} to end`);

@@ -272,6 +272,10 @@ async function readJson(req) {
   return JSON.parse(text || '{}');
 }
 
+/** More than GREEN-API's (and the stand-in's) one scanqrcode handshake a second per instance. */
+const HANDSHAKE_SPACING_MS = 1200;
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
 /** The elements' QR image is a stand-in code (on any element). */
 const qrShown = () =>
   [...document.querySelectorAll('green-qr-scan')].some((el) => el.shadowRoot?.querySelector('[part~="qr"]')?.getAttribute('src')?.startsWith('data:image/'));
@@ -369,6 +373,8 @@ async function loadPages(snippets) {
           // The scan window ends on the stand-in: the page must get a fresh ticket and show a new QR code.
           const before = await tab.evaluate(() => [...document.querySelectorAll('green-qr-scan')].map((el) => [el.instanceId, el.ticket]));
           const issued = tickets.length;
+          // The stand-in keeps GREEN-API's limit of one scanqrcode handshake a second (a real window lasts 100 s).
+          await sleep(HANDSHAKE_SPACING_MS);
           for (const id of new Set(before.map(([id]) => id))) await fetch(`${mock.url}/mock/${id}/timeout`, { method: 'POST' });
           await tab
             .waitForFunction(
@@ -390,6 +396,8 @@ async function loadPages(snippets) {
         failures.push(`${at}: html snippet: ${error.message}${extra}`);
       } finally {
         await tab.close().catch(() => {});
+        // The next page links the same instance: one scanqrcode handshake a second, as GREEN-API allows.
+        await sleep(HANDSHAKE_SPACING_MS);
       }
     }
   } finally {
