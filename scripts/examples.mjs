@@ -1,7 +1,12 @@
 // `npm run examples`: installs, type-checks and builds the example apps in examples/ (plain HTML,
-// React, Vue, Angular) with their own tools, then opens each in headless Chromium against the local
-// GREEN-API stand-in: the element must show a QR code, and after a simulated scan the page must show
-// `linked: 79001234567@c.us`. One line per check; exits non-zero if any failed.
+// React, Vue, Angular) with their own tools, then opens each in headless Chromium, served by its
+// backend (examples/backend.mjs: the ticket route and green-qr-scan/server from dist/server) in front of
+// the local GREEN-API stand-in, in the token-free setup: the page must get a ticket from the backend
+// and show a QR code through it; when the stand-in ends the scan window, the page must get a fresh
+// ticket and show a new QR code; after a simulated scan it must show `linked: 79001234567@c.us` and
+// the backend's onLinked must have seen the link. Every request of the page goes to its own origin
+// (none to GREEN-API directly), and no ticket is in a URL. One line per check; exits non-zero if any
+// failed.
 //
 //   node scripts/examples.mjs [html] [react] [vue] [angular]     (default: all)
 //
@@ -12,8 +17,7 @@
 // prints timestamps of the phases.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync, statSync, lstatSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { startMockServer } from '../mock/server.mjs';
@@ -160,54 +164,76 @@ async function prepare(example) {
   return build;
 }
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain' };
+let nextId = 1101000500;
+/** The instances the smoke tests link: the only ones the backend's "user" owns. */
+const owned = new Set();
 
-/** A static server for `dir` on a random loopback port (`/` → index.html). */
-async function serve(dir) {
-  const server = createServer((req, res) => {
-    let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (path.endsWith('/')) path += 'index.html';
-    const file = normalize(join(dir, path));
-    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/`,
-    close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }),
-  };
+/** Waits for `predicate` (polled every 50 ms) or throws `message()` after `ms`. */
+async function until(predicate, ms, message) {
+  const end = Date.now() + ms;
+  while (!(await predicate())) {
+    if (Date.now() > end) throw new Error(await message());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
-let nextId = 1101000500;
+/** The page's element: state, whether its QR code is an image, its ticket. */
+const elementState = (tab) =>
+  tab.evaluate(() => {
+    const el = document.querySelector('green-qr-scan');
+    if (!el) return { missing: true };
+    const src = el.shadowRoot?.querySelector('[part=qr]')?.getAttribute('src') ?? '';
+    return { state: el.state, qr: src.startsWith('data:image/'), ticket: el.ticket ?? '', defined: !!customElements.get('green-qr-scan') };
+  });
 
-/** Opens one page of an example: QR code shown, simulated scan, `linked: …` on the page. */
-async function smoke(browser, mock, base, example, page) {
+/**
+ * Opens one page of an example behind its backend: a ticket, a QR code through it; the window ends,
+ * a fresh ticket, a new QR code; a simulated scan, `linked: …` on the page and onLinked in the backend.
+ */
+async function smoke(browser, mock, backend, example, page) {
   const id = String(nextId++);
+  owned.add(id);
   const tab = await browser.newPage();
   const problems = [];
+  const urls = [];
+  tab.on('request', (req) => urls.push(req.url()));
+  // Websockets are no puppeteer requests: their addresses come from the DevTools protocol.
+  const cdp = await tab.createCDPSession();
+  await cdp.send('Network.enable');
+  cdp.on('Network.webSocketCreated', ({ url }) => urls.push(url));
   tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   tab.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
   tab.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
   const t = Date.now();
+  const issued = () => backend.record.issued.get(id) ?? 0;
+  const describe = async () => {
+    const now = await elementState(tab).catch(() => ({}));
+    return `${JSON.stringify({ ...now, ticket: now.ticket ? 'set' : 'none' })}, tickets issued: ${issued()}`; // never print a ticket
+  };
   try {
-    const query = new URLSearchParams({ api: mock.url, id, ...page.query });
-    await tab.goto(`${base}${example.pagePath}?${query}`, { waitUntil: 'load', timeout: 15_000 });
-    await tab.waitForFunction(
-      () => document.querySelector('green-qr-scan')?.shadowRoot?.querySelector('[part=qr]')?.getAttribute('src')?.startsWith('data:image/'),
-      { timeout: 15_000 },
-    ).catch(async () => {
-      const state = await tab.evaluate(() => {
-        const el = document.querySelector('green-qr-scan');
-        return el ? `state=${el.getAttribute('state') ?? el.state}, defined=${!!customElements.get('green-qr-scan')}` : 'no <green-qr-scan> on the page';
-      }).catch(() => '?');
-      throw new Error(`no QR code within 15 s (${state})`);
-    });
+    const query = new URLSearchParams({ id, ...page.query });
+    await tab.goto(`${backend.url}/${example.pagePath}?${query}`, { waitUntil: 'load', timeout: 15_000 });
+    await until(async () => (await elementState(tab)).qr, 15_000, async () => `no QR code within 15 s (${await describe()})`);
+    const first = await elementState(tab);
+    if (!issued() || !first.ticket) throw new Error(`a QR code without a ticket from the backend (${await describe()})`);
     const qrAt = Date.now();
+
+    // The scan window ends: the ticket is used up, the page must get a fresh one for a new QR code.
+    // (Not within a second of the first socket: the stand-in keeps GREEN-API's one scanqrcode
+    // handshake a second; a real window lasts 100 s.)
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const before = issued();
+    const ended = await (await fetch(`${mock.url}/mock/${id}/timeout`, { method: 'POST' })).json();
+    if (!ended.delivered) throw new Error(`the stand-in had no live session for instance ${id} to end`);
+    await until(
+      async () => {
+        const now = await elementState(tab);
+        return issued() > before && now.ticket && now.ticket !== first.ticket && now.state === 'qr' && now.qr;
+      },
+      10_000,
+      async () => `after the scan window ended, no new QR code with a fresh ticket within 10 s (${await describe()})`,
+    );
+
     const res = await fetch(`${mock.url}/mock/${id}/scan`, { method: 'POST' });
     const { delivered } = await res.json();
     if (!delivered) throw new Error(`the stand-in had no live session for instance ${id} to link`);
@@ -216,7 +242,17 @@ async function smoke(browser, mock, base, example, page) {
       const text = await tab.evaluate(() => document.body.innerText).catch(() => '?');
       throw new Error(`page never showed "${want}"; it shows: ${JSON.stringify(text.slice(0, 200))}`);
     });
-    ok(page.label, `QR after ${secs(qrAt - t)}, "${want}" after the scan`);
+    await until(() => backend.record.linked.some((l) => l.instanceId === id && l.wid === WID), 10_000, () => `the backend's onLinked never saw instance ${id} linked`);
+
+    const wsUrl = backend.url.replace(/^http/, 'ws');
+    const elsewhere = urls.filter((u) => !u.startsWith(`${backend.url}/`) && !u.startsWith(`${wsUrl}/`) && !u.startsWith('data:'));
+    if (elsewhere.length) throw new Error(`the page requested other origins (the stand-in directly?): ${elsewhere.slice(0, 3).join(', ')}`);
+    const linkUrls = urls.filter((u) => u.startsWith(`${backend.url}/green-api/waInstance${id}/`) || u.startsWith(`${wsUrl}/green-api/waInstance${id}/`));
+    if (linkUrls.length < 2) throw new Error(`positive control: ${linkUrls.length} requests or sockets to /green-api seen, not one per ticket`);
+    const tickets = backend.record.tickets;
+    if (tickets.some((ticket) => urls.some((u) => u.includes(ticket)))) throw new Error('a ticket was in a URL the page requested');
+    if (backend.record.log.some((line) => tickets.some((ticket) => line.includes(ticket)))) throw new Error("a ticket was in the link server's log");
+    ok(page.label, `ticket, QR after ${secs(qrAt - t)}; window ended → fresh ticket, new QR; "${want}" and onLinked after the scan`);
   } catch (error) {
     const detail = problems.length ? `\n    ${problems.slice(0, 8).join('\n    ')}` : '';
     fail(page.label, `${error.message}${detail}`);
@@ -231,10 +267,13 @@ await run(process.execPath, [join(root, 'scripts', 'ensure-chromium.mjs')], { cw
   console.error(error.message);
   process.exit(1);
 });
-if (!existsSync(join(root, 'dist', 'green-qr-scan.bundled.js')) || !existsSync(join(root, 'dist', 'adapters', 'react.js'))) {
+if (!existsSync(join(root, 'dist', 'green-qr-scan.bundled.js')) || !existsSync(join(root, 'dist', 'adapters', 'react.js')) || !existsSync(join(root, 'dist', 'server', 'index.js'))) {
   console.log('dist/ is missing: npm run build');
   await run(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root });
 }
+
+// The examples' backend imports green-qr-scan/server from dist/.
+const { startBackend } = await import('../examples/backend.mjs');
 
 debug('prepare');
 // Prepare with at most two examples at a time (two cores); the browser part starts when all are built.
@@ -251,12 +290,16 @@ if (servable.length) {
   const browser = await puppeteer.launch(chromiumLaunch());
   try {
     for (const example of servable) {
-      const server = await serve(normalize(join(examplesDir, example.name, example.serveDir)));
+      const backend = await startBackend({
+        staticDir: normalize(join(examplesDir, example.name, example.serveDir)),
+        greenApiUrl: mock.url,
+        owns: (instanceId) => owned.has(instanceId), // the user check: only the instances this run links
+      });
       try {
-        for (const page of example.pages) await smoke(browser, mock, server.url, example, page);
+        for (const page of example.pages) await smoke(browser, mock, backend, example, page);
       } finally {
-        debug(`close ${example.name} server`);
-        await server.close();
+        debug(`close ${example.name} backend`);
+        await backend.close();
       }
     }
   } finally {

@@ -170,6 +170,7 @@ el.state = 'qr';
     `import type {} from 'green-qr-scan/jsx-react';
 import { GreenQrScan } from 'green-qr-scan/react';
 export const Wrapped = () => <GreenQrScan instanceId="1" token="t" onAccountLinked={(e) => console.log(e.detail.wid)} onScanFailed={(e) => console.log(e.detail.reason)} />;
+export const WithTicket = () => <GreenQrScan instanceId="1" apiUrl="https://app.example.com/green-api" ticket="gqs1.ticket-from-your-backend" />;
 export const Bare = () => <green-qr-scan instance-id="1" api-url="https://api.green-api.com" mode="phone" onaccount-linked={(e) => console.log(e.detail.pushname)} />;
 // @ts-expect-error: mode is 'qr' | 'phone'
 export const Wrong = () => <green-qr-scan mode="sms" />;
@@ -181,6 +182,8 @@ export const Wrong = () => <green-qr-scan mode="sms" />;
 import type { GlobalComponents } from 'vue';
 type Props = InstanceType<GlobalComponents['green-qr-scan']>['$props'];
 const props: Props = { instanceId: '1', mode: 'phone', onAccountLinked: (e) => console.log(e.detail.wid) };
+const withTicket: Props = { instanceId: '1', apiUrl: 'https://app.example.com/green-api', ticket: 'gqs1.ticket-from-your-backend' };
+console.log(withTicket);
 console.log(props);
 `,
   );

@@ -5,13 +5,19 @@
 //                           react, ws, @types/node from this repository's node_modules);
 //   html                    when it has a module script: each inline module script is type-checked
 //                           too (as JavaScript, with the element's types), and the page is loaded in
-//                           headless Chromium against the local GREEN-API stand-in (mock/): every
-//                           `api-url` points at it (an element without one gets it), CDN addresses
+//                           headless Chromium against the local GREEN-API stand-in (mock/): an
+//                           `api-url` whose path ends in `/green-api` is "your backend" and points at
+//                           green-qr-scan/server (the built dist/server) mounted at /green-api on the
+//                           pages' own origin in front of the stand-in, next to the ticket route
+//                           `POST /api/link-ticket {instanceId}` that getTicketFromYourBackend() calls;
+//                           every other `api-url` points at the stand-in itself (an element without
+//                           one gets it). Only markup is rewritten, never scripts. CDN addresses
 //                           of the drop-in file are answered with dist/green-qr-scan.bundled.js (so
 //                           their `integrity` must match this build, and their version package.json's),
 //                           anything else off the machine is refused. The page must raise no error,
 //                           log no console error, run every module script to its end, upgrade every
-//                           <green-qr-scan>, and one with credentials must show the stand-in's QR code;
+//                           <green-qr-scan>, and one with credentials (a token or a ticket) must
+//                           show the stand-in's QR code; a ticket must be in no URL the page requested;
 //   anything else (sh, vue, json, …) is listed as not checked.
 //
 // Snippets are fragments of an app, so they may call these stand-ins for the reader's own code
@@ -21,9 +27,13 @@
 // the rendered README):
 //   <!-- snippet: skip: <why> -->    not checked; the reason is required (keep skips rare: say what
 //                                    checks it instead)
-//   <!-- snippet: FILE#REGION -->    the block is the `// #region REGION` of FILE, an example app
-//                                    that CI runs (`npm run examples:server` compares the two word for
-//                                    word): not type-checked here as a fragment, but FILE must exist
+//   <!-- snippet: FILE#NAME -->      the block is region NAME of FILE, word for word (markers in
+//                                    scripts/snippet-regions.mjs); not type-checked or loaded here:
+//                                    FILE is an example app that runs elsewhere (npm run examples,
+//                                    npm run examples:server)
+//   <!-- snippet: retry -->          (HTML with a ticket) after the QR code the stand-in ends the scan
+//                                    window (timeoutExpired): the page must set a fresh ticket from its
+//                                    backend and show a new QR code
 // Failures point at README lines: `README.md:120:11: error TS18047: 'scan' is possibly 'null'.`
 //
 //   node scripts/readme-snippets.mjs [file.md …]      (default README.md; run `npm run build` first)
@@ -32,10 +42,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { startMockServer } from '../mock/server.mjs';
 import { chromiumLaunch } from './chromium.mjs';
+import { parseRegionRef, regionProblem } from './snippet-regions.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -44,6 +55,15 @@ const FAKE_TOKEN = 'readme-snippet-token-0123456789abcdef';
 /** Stand-ins for the reader's own code that snippets may call: [TypeScript declaration, browser definition]. */
 const HOST_FUNCTIONS = {
   getTokenFromYourBackend: ['function getTokenFromYourBackend(): Promise<string>;', `async () => ${JSON.stringify(FAKE_TOKEN)}`],
+  // Your backend's ticket route (here: the one loadPages serves, in front of green-qr-scan/server).
+  getTicketFromYourBackend: [
+    'function getTicketFromYourBackend(instanceId: string): Promise<string>;',
+    `async (instanceId) => {
+      const response = await fetch('/api/link-ticket', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instanceId }) });
+      if (!response.ok) throw new Error('no ticket: HTTP ' + response.status);
+      return (await response.json()).ticket;
+    }`,
+  ],
   showAlreadyLinked: ['function showAlreadyLinked(): void;', '() => {}'],
   save: ['function save(value: unknown): void;', '() => {}'],
   report: ['function report(value: unknown): void;', '() => {}'],
@@ -61,6 +81,8 @@ const CDN_FILE = /^https:\/\/(?:cdn\.jsdelivr\.net\/npm|unpkg\.com)\/green-qr-sc
  * @property {string} lang
  * @property {string} code
  * @property {string} [skip]    why it is skipped
+ * @property {{file: string, name: string}} [region]   the region of a file it must equal
+ * @property {boolean} [retry]   the page must get a fresh ticket after the scan window ends
  */
 
 /** The fenced blocks of a markdown file, with their annotations. Throws on a malformed annotation. */
@@ -83,12 +105,12 @@ function snippetsOf(file) {
       const note = /^\s*<!--\s*snippet:\s*(.*?)\s*-->\s*$/.exec(lines[j]);
       if (!note) continue;
       const skip = /^skip\b[:\s—-]*(.*)$/.exec(note[1]);
-      const region = /^([\w./-]+)#([\w-]+)$/.exec(note[1]);
-      if (region && existsSync(join(root, region[1]))) snippet.skip = `the ${region[2]} region of ${region[1]}, run by npm run examples:server`;
-      else if (region) problems.push(`${file}:${j + 1}: snippet region of a missing file: ${region[1]}`);
-      else if (skip && skip[1].trim()) snippet.skip = skip[1].trim();
+      const region = parseRegionRef(note[1]);
+      if (skip && skip[1].trim()) snippet.skip = skip[1].trim();
       else if (skip) problems.push(`${file}:${j + 1}: "snippet: skip" needs a reason: <!-- snippet: skip: what checks it instead -->`);
-      else problems.push(`${file}:${j + 1}: unknown snippet annotation "${note[1]}" (known: skip: <why>, FILE#REGION)`);
+      else if (region) snippet.region = region;
+      else if (note[1] === 'retry') snippet.retry = true;
+      else problems.push(`${file}:${j + 1}: unknown snippet annotation "${note[1]}" (known: skip: <why>, FILE#REGION, retry)`);
     }
     found.push(snippet);
     i = end;
@@ -198,13 +220,30 @@ function typeCheck(snippets) {
 
 // --- pages in Chromium ---------------------------------------------------------------------------
 
-/** The snippet as a page: host stand-ins first, every element's api-url on the stand-in, a marker at the end of each inline module script. */
-function pageFor(snippet, mockUrl) {
+/**
+ * Where an `api-url` of the snippet's markup points on this machine: one whose path ends in
+ * `/green-api` is "your backend" (green-qr-scan/server on the pages' origin), any other the stand-in.
+ */
+function localApiUrl(value, mockUrl, backendUrl) {
+  const raw = value.replace(/^["']|["']$/g, '');
+  let path = '';
+  try {
+    path = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`).pathname.replace(/\/+$/, '');
+  } catch {
+    // Not a URL: the stand-in (the element reports it).
+  }
+  return path.endsWith('/green-api') ? backendUrl : mockUrl;
+}
+
+/** The snippet as a page: host stand-ins first, every element's api-url on this machine, a marker at the end of each inline module script. */
+function pageFor(snippet, mockUrl, backendUrl) {
   const onStandIn = (markup) =>
     markup.replace(/<green-qr-scan\b[^>]*>/g, (tag) =>
-      /\sapi-url=/.test(tag) ? tag.replace(/\sapi-url=("[^"]*"|'[^']*'|[^\s>]+)/, ` api-url="${mockUrl}"`) : tag.replace(/^<green-qr-scan\b/, `<green-qr-scan api-url="${mockUrl}"`),
+      /\sapi-url=/.test(tag)
+        ? tag.replace(/\sapi-url=("[^"]*"|'[^']*'|[^\s>]+)/, (_, value) => ` api-url="${localApiUrl(value, mockUrl, backendUrl)}"`)
+        : tag.replace(/^<green-qr-scan\b/, `<green-qr-scan api-url="${mockUrl}"`),
     );
-  // Markup outside the scripts gets the stand-in's address; inline module scripts get the marker.
+  // Markup outside the scripts gets the local addresses; inline module scripts get the marker.
   let body = '';
   let last = 0;
   for (const m of snippet.code.matchAll(/(<script\b[^>]*>)([\s\S]*?)(<\/script>)/g)) {
@@ -223,29 +262,73 @@ ${body}
 </body></html>`;
 }
 
+/** The request's JSON body (small). */
+async function readJson(req) {
+  let text = '';
+  for await (const chunk of req) {
+    text += chunk;
+    if (text.length > 4096) throw new Error('body too large');
+  }
+  return JSON.parse(text || '{}');
+}
+
+/** More than GREEN-API's (and the stand-in's) one scanqrcode handshake a second per instance. */
+const HANDSHAKE_SPACING_MS = 1200;
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+/** The elements' QR image is a stand-in code (on any element). */
+const qrShown = () =>
+  [...document.querySelectorAll('green-qr-scan')].some((el) => el.shadowRoot?.querySelector('[part~="qr"]')?.getAttribute('src')?.startsWith('data:image/'));
+
 async function loadPages(snippets) {
   const failures = [];
   if (!snippets.length) return { failures, count: 0 };
   const dropIn = join(root, 'dist', 'green-qr-scan.bundled.js');
-  if (!existsSync(dropIn)) return { failures: ['dist/green-qr-scan.bundled.js is missing: run npm run build first'], count: 0 };
+  const serverModule = join(root, 'dist', 'server', 'index.js');
+  if (!existsSync(dropIn) || !existsSync(serverModule)) return { failures: ['dist/ is incomplete: run npm run build first'], count: 0 };
   execFileSync(process.execPath, [join(root, 'scripts', 'ensure-chromium.mjs')], { stdio: 'inherit' });
+  const { createLinkServer } = await import(pathToFileURL(serverModule).href);
+  const mock = await startMockServer({ qrIntervalMs: 60_000 });
+  // "Your backend": green-qr-scan/server in front of the stand-in (the token stays here), and its ticket route.
+  const link = createLinkServer({
+    lookup: async () => ({ apiUrl: mock.url, token: FAKE_TOKEN }),
+    allowedHosts: ['127.0.0.1'],
+    basePath: '/green-api',
+  });
+  /** Every ticket the route issued. */
+  const tickets = [];
   const pages = new Map();
   const server = createServer((req, res) => {
-    const page = pages.get(new URL(req.url ?? '/', 'http://x').pathname);
+    if (link.handleRequest(req, res)) return;
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (req.method === 'POST' && path === '/api/link-ticket') {
+      readJson(req)
+        .then(async ({ instanceId }) => {
+          const { ticket, expiresAt } = await link.issueTicket({ instanceId: String(instanceId), origin: req.headers.origin });
+          tickets.push(ticket);
+          res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ ticket, expiresAt }));
+        })
+        .catch(() => res.writeHead(400).end());
+      return;
+    }
+    const page = pages.get(path);
     if (!page) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
   });
+  server.on('upgrade', (req, socket, head) => {
+    if (!link.handleUpgrade(req, socket, head)) socket.destroy();
+  });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  const mock = await startMockServer({ rateLimits: false, qrIntervalMs: 60_000 });
   const browser = await puppeteer.launch(chromiumLaunch());
   try {
     for (const snippet of snippets) {
       const at = `${snippet.file}:${snippet.line}`;
       const path = `/snippet-${pages.size + 1}.html`;
-      pages.set(path, pageFor(snippet, mock.url));
+      pages.set(path, pageFor(snippet, mock.url, `${origin}/green-api`));
       const tab = await browser.newPage();
       const problems = [];
+      const urls = [];
       tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
       tab.on('console', (msg) => {
         if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
@@ -253,6 +336,7 @@ async function loadPages(snippets) {
       await tab.setRequestInterception(true);
       tab.on('request', (request) => {
         const url = request.url();
+        urls.push(url);
         if (url.startsWith(`${origin}/`) || url.startsWith(`${mock.url}/`) || url.startsWith('data:')) return void request.continue();
         const cdn = CDN_FILE.exec(url);
         if (cdn && cdn[1] !== pkg.version) problems.push(`${url} pins green-qr-scan@${cdn[1]}, but package.json is ${pkg.version}`);
@@ -271,36 +355,57 @@ async function loadPages(snippets) {
             throw new Error(`not every module script ran to its end (${state})`);
           });
         const elements = await tab.evaluate(() =>
-          [...document.querySelectorAll('green-qr-scan')].map((el) => ({ upgraded: !!el.shadowRoot, credentials: !!(el.instanceId && el.token) })),
+          [...document.querySelectorAll('green-qr-scan')].map((el) => ({ upgraded: !!el.shadowRoot, ticket: !!el.ticket, credentials: !!(el.instanceId && (el.token || el.ticket)) })),
         );
         if (await tab.evaluate(() => !customElements.get('green-qr-scan'))) throw new Error('<green-qr-scan> was never defined');
         elements.forEach((el, i) => {
           if (!el.upgraded) throw new Error(`<green-qr-scan> #${i + 1} was not upgraded`);
         });
+        const states = () => tab.evaluate(() => [...document.querySelectorAll('green-qr-scan')].map((el) => el.getAttribute('state')).join(', ')).catch(() => '?');
         if (elements.some((el) => el.credentials)) {
+          await tab.waitForFunction(qrShown, { timeout: 10_000 }).catch(async () => {
+            throw new Error(`no QR code from the stand-in within 10 s (state: ${await states()})`);
+          });
+        }
+        const withTicket = elements.some((el) => el.ticket);
+        if (snippet.retry) {
+          if (!withTicket) throw new Error('"snippet: retry" on a page whose elements have no ticket');
+          // The scan window ends on the stand-in: the page must get a fresh ticket and show a new QR code.
+          const before = await tab.evaluate(() => [...document.querySelectorAll('green-qr-scan')].map((el) => [el.instanceId, el.ticket]));
+          const issued = tickets.length;
+          // The stand-in keeps GREEN-API's limit of one scanqrcode handshake a second (a real window lasts 100 s).
+          await sleep(HANDSHAKE_SPACING_MS);
+          for (const id of new Set(before.map(([id]) => id))) await fetch(`${mock.url}/mock/${id}/timeout`, { method: 'POST' });
           await tab
             .waitForFunction(
-              () => [...document.querySelectorAll('green-qr-scan')].some((el) => el.shadowRoot?.querySelector('[part~="qr"]')?.getAttribute('src')?.startsWith('data:image/')),
+              (old) => [...document.querySelectorAll('green-qr-scan')].some((el, i) => el.ticket && el.ticket !== old[i][1] && el.state === 'qr' && el.shadowRoot?.querySelector('[part~="qr"]')?.getAttribute('src')?.startsWith('data:image/')),
               { timeout: 10_000 },
+              before,
             )
             .catch(async () => {
-              const states = await tab.evaluate(() => [...document.querySelectorAll('green-qr-scan')].map((el) => el.getAttribute('state')).join(', ')).catch(() => '?');
-              throw new Error(`no QR code from the stand-in within 10 s (state: ${states})`);
+              throw new Error(`after the scan window ended, no new QR code with a fresh ticket within 10 s (state: ${await states()}; tickets issued since: ${tickets.length - issued})`);
             });
+          if (tickets.length <= issued) throw new Error('the fresh ticket did not come from the backend route');
         }
+        if (withTicket && tickets.some((t) => urls.some((u) => u.includes(t)))) throw new Error('a ticket was in a URL the page requested');
         if (problems.length) throw new Error(problems.join('\n      '));
-        console.log(`ok   ${at} html: loaded; ${elements.length} <green-qr-scan>${elements.some((e) => e.credentials) ? ', QR code from the stand-in shown' : ''}`);
+        const shown = elements.some((e) => e.credentials) ? `, QR code from the stand-in shown${withTicket ? ' through green-qr-scan/server with a ticket' : ''}` : '';
+        console.log(`ok   ${at} html: loaded; ${elements.length} <green-qr-scan>${shown}${snippet.retry ? '; a fresh ticket and a new QR code after the window ended' : ''}`);
       } catch (error) {
         const extra = problems.length && !error.message.includes(problems[0]) ? `\n      ${problems.join('\n      ')}` : '';
         failures.push(`${at}: html snippet: ${error.message}${extra}`);
       } finally {
         await tab.close().catch(() => {});
+        // The next page links the same instance: one scanqrcode handshake a second, as GREEN-API allows.
+        await sleep(HANDSHAKE_SPACING_MS);
       }
     }
   } finally {
     await browser.close().catch(() => {});
-    await mock.close();
+    await link.close();
+    server.closeAllConnections();
     await new Promise((done) => server.close(done));
+    await mock.close();
   }
   return { failures, count: snippets.length };
 }
@@ -321,7 +426,14 @@ for (const file of files) {
   failures.push(...problems);
 }
 const skipped = all.filter((s) => s.skip);
-const active = all.filter((s) => !s.skip);
+// A region of an example app is compared with the file (which runs elsewhere), not checked as a fragment.
+const regions = all.filter((s) => !s.skip && s.region);
+for (const s of regions) {
+  const problem = regionProblem(root, s.region.file, s.region.name, s.code);
+  if (problem) failures.push(`${s.file}:${s.line}: ${problem}`);
+  else console.log(`ok   ${s.file}:${s.line} ${s.lang}: region ${s.region.file}#${s.region.name}, word for word`);
+}
+const active = all.filter((s) => !s.skip && !s.region);
 const typed = active.filter((s) => TYPE_CHECKED[s.lang] || (LOADED.has(s.lang) && moduleScripts(s.code).some((m) => m.inline)));
 const loaded = active.filter((s) => LOADED.has(s.lang) && moduleScripts(s.code).length);
 const unchecked = active.filter((s) => !TYPE_CHECKED[s.lang] && !(LOADED.has(s.lang) && moduleScripts(s.code).length));
@@ -341,4 +453,4 @@ if (failures.length) {
   console.error(`\n${failures.map((f) => `FAIL ${f}`).join('\n')}\n\nreadme-snippets: ${failures.length} problem(s) in ${files.join(', ')}`);
   process.exit(1);
 }
-console.log(`readme-snippets: ${typed.length} snippet(s) type-checked, ${loaded.length} page(s) loaded, ${skipped.length} skipped, in ${files.join(', ')}`);
+console.log(`readme-snippets: ${typed.length} snippet(s) type-checked, ${loaded.length} page(s) loaded, ${regions.length} region(s) of example apps matched, ${skipped.length} skipped, in ${files.join(', ')}`);

@@ -10,7 +10,7 @@ declare module 'solid-js' {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace JSX {
     interface IntrinsicElements {
-      'green-qr-scan': JSX.HTMLAttributes<GreenQrScan> & GreenQrScanAttributes & SolidEventHandlers & { 'prop:token'?: string };
+      'green-qr-scan': JSX.HTMLAttributes<GreenQrScan> & GreenQrScanAttributes & SolidEventHandlers & { 'prop:token'?: string; 'prop:ticket'?: string };
     }
   }
 }

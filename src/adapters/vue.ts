@@ -3,9 +3,11 @@
  * Tell Vue it is a custom element: `compilerOptions.isCustomElement: (tag) => tag === 'green-qr-scan'`.
  */
 import type { DefineComponent } from 'vue';
+import type { GreenQrScan } from '../element/green-qr-scan.js';
 import type { GreenQrScanCamelEventHandlers, GreenQrScanProperties } from './attributes.js';
 
-export type GreenQrScanVueProps = GreenQrScanProperties & GreenQrScanCamelEventHandlers;
+/** The attributes' properties, `ticket` (a property only: bind it with `:ticket.prop`) and the events. */
+export type GreenQrScanVueProps = GreenQrScanProperties & Partial<Pick<GreenQrScan, 'ticket'>> & GreenQrScanCamelEventHandlers;
 
 declare module 'vue' {
   interface GlobalComponents {

@@ -3,17 +3,12 @@ import { createRoot } from 'react-dom/client';
 import { WrapperScan } from './WrapperScan';
 import { ElementScan } from './ElementScan';
 
-// ?api=http://127.0.0.1:7070&id=1101000001 (defaults: `npm run mock` at the repository root);
-// &view=element shows the bare <green-qr-scan> tag instead of the wrapper.
+// ?id=1101000001 (the default) picks the instance; &view=element shows the bare <green-qr-scan> tag
+// instead of the wrapper. The page's backend (tickets, /green-api) is on its own origin: the dev server
+// proxies it to examples/backend.mjs (vite.config.ts).
 const params = new URLSearchParams(location.search);
-const props = {
-  apiUrl: params.get('api') ?? 'http://127.0.0.1:7070',
-  instanceId: params.get('id') ?? '1101000001',
-  token: 'example-token-0123456789', // in a real app: from your backend
-};
+const instanceId = params.get('id') ?? '1101000001';
 
 createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    {params.get('view') === 'element' ? <ElementScan {...props} /> : <WrapperScan {...props} />}
-  </StrictMode>,
+  <StrictMode>{params.get('view') === 'element' ? <ElementScan instanceId={instanceId} /> : <WrapperScan instanceId={instanceId} />}</StrictMode>,
 );

@@ -1,22 +1,22 @@
-import { ChangeDetectionStrategy, Component, CUSTOM_ELEMENTS_SCHEMA, signal } from '@angular/core';
+// The root component. ?id=1101000001 (the default) picks the instance. The page's backend (tickets,
+// /green-api) is on its own origin: `ng serve` proxies it to examples/backend.mjs (proxy.conf.json).
+// #region component
+import { ChangeDetectionStrategy, Component, CUSTOM_ELEMENTS_SCHEMA, signal, type OnInit } from '@angular/core';
 import type { AccountLinkedEvent, ScanFailedEvent } from 'green-qr-scan';
-
-// ?api=http://127.0.0.1:7070&id=1101000001 (defaults: `npm run mock` at the repository root).
-const params = new URLSearchParams(location.search);
+import { apiUrl, getTicket } from './backend'; // your backend's ticket route, and its /green-api
 
 @Component({
   selector: 'app-root',
-  // <green-qr-scan> is a custom element, not an Angular component.
-  schemas: [CUSTOM_ELEMENTS_SCHEMA],
+  schemas: [CUSTOM_ELEMENTS_SCHEMA], // <green-qr-scan> is a custom element, not an Angular component
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <main>
       <h1>Link WhatsApp</h1>
-      <!-- [token] is a property binding: the secret never becomes an attribute -->
+      <!-- [ticket] is a property binding: the ticket never becomes an attribute -->
       <green-qr-scan
         [apiUrl]="apiUrl"
         [instanceId]="instanceId"
-        [token]="token"
+        [ticket]="ticket()"
         (account-linked)="onLinked($event)"
         (scan-failed)="onFailed($event)"
       ></green-qr-scan>
@@ -24,11 +24,20 @@ const params = new URLSearchParams(location.search);
     </main>
   `,
 })
-export class App {
-  readonly apiUrl = params.get('api') ?? 'http://127.0.0.1:7070';
-  readonly instanceId = params.get('id') ?? '1101000001';
-  readonly token = 'example-token-0123456789'; // in a real app: from your backend
+export class App implements OnInit {
+  readonly apiUrl = apiUrl;
+  readonly instanceId = new URLSearchParams(location.search).get('id') ?? '1101000001';
+  readonly ticket = signal(''); // '' until it arrives: the element waits
   readonly result = signal('');
+
+  ngOnInit(): void {
+    void this.renewTicket();
+  }
+
+  /** A ticket is used up when linking ends: each attempt needs a fresh one (setting it starts over). */
+  async renewTicket(): Promise<void> {
+    this.ticket.set(await getTicket(this.instanceId));
+  }
 
   onLinked(event: AccountLinkedEvent): void {
     this.result.set(`linked: ${event.detail.wid}`);
@@ -36,5 +45,7 @@ export class App {
 
   onFailed(event: ScanFailedEvent): void {
     this.result.set(`failed: ${event.detail.reason}`);
+    if (event.detail.reason === 'timeoutExpired') void this.renewTicket();
   }
 }
+// #endregion component
