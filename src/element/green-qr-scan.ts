@@ -27,7 +27,7 @@ const ANNOUNCE_AT = [60, 30, 10];
  * @attr {'idle' | 'connecting' | 'qr' | 'code' | 'linked' | 'failed'} state - Reflects the read-only `state` property, for CSS (set by the element; not an input).
  *
  * @fires {AccountLinkedEvent} account-linked - The account is linked (QR scanned, or the phone-number code entered). `detail`: `{wid, pushname, proxy, webhookUrl}`. The socket is closed.
- * @fires {ScanFailedEvent} scan-failed - The session ended without linking. `detail`: `{reason, message}`, `reason` one of `alreadyLogged`, `timeoutExpired`, `error`, `connection`, `invalidConfig`. The socket is closed.
+ * @fires {ScanFailedEvent} scan-failed - The session ended without linking. `detail`: `{reason, message, status?}`, `reason` one of `alreadyLogged`, `timeoutExpired`, `error`, `connection`, `invalidConfig`, `unauthorized`, `quotaExceeded`, `instanceBlocked`, `instanceStarting`; `message` and `status` are for developers (GREEN-API's text and HTTP status, never the token). The socket is closed.
  * @fires {ScanStateChangeEvent} scan-state-change - The state changed. `detail`: `{state, previous, reason?}` (`reason` when `state` is `failed`).
  * @fires {ModeChangeEvent} mode-change - The person switched between the QR code and the phone number (the element changed its own `mode`). `detail`: `{mode, previous}`.
  *
@@ -79,9 +79,10 @@ export class GreenQrScan extends LitElement {
   instanceId = '';
 
   /**
-   * The instance's API token (`apiTokenInstance`). A secret: it is sent only in GREEN-API's
-   * addresses, percent-encoded as one path segment, and never reflected, logged or shown. Set it
-   * as a property to keep it out of the DOM.
+   * The instance's API token (`apiTokenInstance`): direct mode, for internal tools only (prefer a
+   * `ticket`). A secret: it is sent only in GREEN-API's addresses, percent-encoded as one path
+   * segment, and never reflected, logged or shown by the element; the browser itself still shows
+   * those addresses in its console and resource timing. Set it as a property to keep it out of the DOM.
    */
   @property({ attribute: 'token' })
   token = '';
