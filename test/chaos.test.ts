@@ -1,6 +1,7 @@
 // Chaos against the real scripted websocket server: every way a connection can end, in every state
 // of a session; a handshake that never finishes; a server that never speaks; frames after the end;
 // attribute and restart() storms; going offline and the back/forward cache.
+import { en } from '../src/element/locales/en.js';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/define.js';
 import type { GreenQrScan } from '../src/element/green-qr-scan.js';
@@ -175,7 +176,7 @@ describe('chaos', function () {
     expect(recorded.states).to.deep.equal(['connecting', 'failed']);
     expect(recorded.failed.map((f) => f.reason)).to.deep.equal(['connection']);
     expect(recorded.failed[0].message).to.match(/^No QR code within 0.4 s; getStateInstance: could not reach/);
-    expect(el.shadowRoot!.textContent).to.not.contain('Websockets are blocked');
+    expect(el.shadowRoot!.textContent).to.not.contain(en.httpFallback);
     expect(el.state).to.equal('failed');
     expect(await server.waitForClose(0)).to.deep.equal({ closeCode: 1000, closedBy: 'client' });
     await sleep(100);

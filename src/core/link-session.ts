@@ -138,8 +138,8 @@ export abstract class LinkSession extends EventTarget {
    * Watches GetStateInstance (see {@link watchLink}) until the instance is linked, then links with
    * the account `account()` reads; a refused, blocked or stuck instance fails the run.
    */
-  protected watchState(watch: Omit<LinkWatch, 'signal' | 'onLinked' | 'onFail'> & { account: (signal: AbortSignal) => Promise<AccountData> }): void {
-    const signal = this.signal;
+  protected watchState(watch: Omit<LinkWatch, 'signal' | 'onLinked' | 'onFail'> & { signal?: AbortSignal; account: (signal: AbortSignal) => Promise<AccountData> }): void {
+    const signal = watch.signal ?? this.signal;
     const linked = async () => {
       const account = await watch.account(signal);
       if (!signal.aborted) this.link(account);

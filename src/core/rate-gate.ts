@@ -15,6 +15,9 @@ export const RATE_LIMITS: Readonly<Record<string, number>> = {
   getAuthorizationCode: 1,
 };
 
+/** Added to every slot: arrivals at GREEN-API jitter by a few milliseconds. */
+const SLOT_MARGIN_MS = 100;
+
 /** When each instance address and method may next start a request (epoch ms). */
 const nextSlot = new Map<string, number>();
 
@@ -30,7 +33,8 @@ export function takeSlot(base: string, method: string, signal?: AbortSignal): Pr
     const now = Date.now();
     const free = nextSlot.get(key) ?? 0;
     if (free > now) return free - now;
-    nextSlot.set(key, now + 1000 / (RATE_LIMITS[method] ?? 1));
+    // A margin over 1000/limit ms: requests reach GREEN-API with some jitter, and it counts arrivals.
+    nextSlot.set(key, now + 1000 / (RATE_LIMITS[method] ?? 1) + SLOT_MARGIN_MS);
     return 0;
   };
   const first = take();

@@ -47,13 +47,19 @@ export interface ScanSessionOptions {
   qrTimeoutMs?: number;
   /** How long one other HTTP request may take (ms). Default 15 000. */
   requestTimeoutMs?: number;
+  /**
+   * Checks that a code decodes before it is shown (the element passes the browser's image decoder):
+   * one that does not is ignored like a malformed frame, and the previous code (or the placeholder)
+   * stays. Without it every well-formed code is shown.
+   */
+  decodeImage?: (image: string) => Promise<boolean>;
   /** After a Logout, how long to wait at most for GREEN-API's cleanup (`logoutProcess`) before asking for a code (ms). Default 60 000. */
   logoutWaitMs?: number;
 }
 
-export type ResolvedScanOptions = Required<Omit<ScanSessionOptions, 'WebSocket'>> & Pick<ScanSessionOptions, 'WebSocket'>;
+export type ResolvedScanOptions = Required<Omit<ScanSessionOptions, 'WebSocket' | 'decodeImage'>> & Pick<ScanSessionOptions, 'WebSocket' | 'decodeImage'>;
 
-export const SCAN_DEFAULTS: Omit<ResolvedScanOptions, 'debug'> = {
+export const SCAN_DEFAULTS: Omit<ResolvedScanOptions, 'debug' | 'WebSocket' | 'decodeImage'> = {
   scanWindowMs: SCAN_WINDOW_MS,
   graceMs: 5_000,
   connectTimeoutMs: 10_000,
@@ -103,10 +109,18 @@ export interface RunProgress {
   failedPolls: number;
   /** When the open socket first dropped (reconnects since then count against the budget). */
   droppedAt: number | undefined;
+  /** Codes received, and the last one shown (codes being decoded may finish out of order). */
+  codesReceived: number;
+  codeShown: number;
   /** Linking was seen and is being confirmed: nothing else may end the run. */
   confirming: boolean;
+  /** GREEN-API said the instance is starting: reconnects wait for the first code, not a budget. */
+  startingSeen: boolean;
+  /** GetStateInstance could not reach GREEN-API either: no fallback to HTTP. */
+  unreachable: boolean;
   endWindow: () => void;
   endFirstCodeWait: () => void;
+  stopWatch: () => void;
 }
 
 export const freshProgress = (kind: TransportKind): RunProgress => ({
@@ -121,7 +135,12 @@ export const freshProgress = (kind: TransportKind): RunProgress => ({
   qrShown: false,
   failedPolls: 0,
   droppedAt: undefined,
+  codesReceived: 0,
+  codeShown: 0,
   confirming: false,
+  startingSeen: false,
+  unreachable: false,
   endWindow: () => {},
   endFirstCodeWait: () => {},
+  stopWatch: () => {},
 });

@@ -23,6 +23,9 @@ export type { WebSocketConstructor };
 /** `100000` → `100`, `400` → `0.4`. */
 const seconds = (ms: number) => +(ms / 1000).toFixed(1);
 
+/** GREEN-API's 400 / `error` text while an instance starts ("instance in starting process try later"). */
+const STARTING = /starting process|try later/i;
+
 /** An `error` text that means "this instance is linked already" (GREEN-API: "Instance has auth. You need to make log out"). */
 export const ASKS_FOR_LOGOUT = /log ?out|has auth/i;
 
@@ -170,13 +173,7 @@ export class ScanSession extends LinkSession {
     const progress = this.#progress;
     switch (message.type) {
       case 'qrCode':
-        if (!progress.qrShown) this.#firstCode();
-        progress.retries = 0;
-        progress.droppedAt = undefined;
-        progress.previousImage = progress.qrImage;
-        progress.qrImage = message.image;
-        if (this.state === 'qr') return this.changed();
-        return this.setState('qr');
+        return void this.#showCode(message.image);
       case 'accountData':
         return this.link(message.account);
       case 'alreadyLogged':
@@ -186,8 +183,35 @@ export class ScanSession extends LinkSession {
       case 'timeoutExpired':
         return this.fail('timeoutExpired', message.message || this.#timeoutText);
       case 'error':
+        // "instance in starting process try later": no code yet; the socket closes and is opened
+        // again until the first-code wait ends (then GetStateInstance says `starting`).
+        if (!progress.qrShown && STARTING.test(message.message)) {
+          progress.startingSeen = true;
+          progress.notice = message.message;
+          return this.changed();
+        }
         return this.fail('error', message.message || 'GREEN-API reported an error.');
     }
+  }
+
+  /** Shows a code (once it decodes, when the session can check that), unless a newer one is already on screen. */
+  async #showCode(image: string): Promise<void> {
+    const progress = this.#progress;
+    const signal = this.signal;
+    const seq = ++progress.codesReceived;
+    const { decodeImage, debug } = this.#options;
+    const decodes = decodeImage ? await decodeImage(image).catch(() => false) : true;
+    if (signal.aborted || seq < progress.codeShown || progress.confirming) return;
+    if (!decodes) return debug('ignored a qrCode whose image does not decode');
+    progress.codeShown = seq;
+    if (!progress.qrShown) this.#firstCode();
+    progress.retries = 0;
+    progress.droppedAt = undefined;
+    progress.notice = undefined;
+    progress.previousImage = progress.qrImage;
+    progress.qrImage = image;
+    if (this.state === 'qr') return this.changed();
+    this.setState('qr');
   }
 
   /** The first code is on screen: the scan window starts now. */
@@ -200,6 +224,8 @@ export class ScanSession extends LinkSession {
     this.setExpiresAt(Date.now() + scanWindowMs);
     // The server ends the window itself; this guard covers a server that never does.
     progress.endWindow = this.later(scanWindowMs + graceMs, () => this.fail('timeoutExpired', this.#timeoutText));
+    // Over HTTP no accountData comes: GetStateInstance tells when the phone linked.
+    if (progress.kind === 'http') this.#watch(0);
   }
 
   /** No code within `firstCodeTimeoutMs`: ask the instance why, and say so. */
@@ -219,12 +245,13 @@ export class ScanSession extends LinkSession {
     const progress = this.#progress;
     const origin = this.endpoints!.origin;
     if (!progress.everOpened) {
-      // One GetStateInstance tells a refused token (or a blocked instance) from a blocked network.
+      // One GetStateInstance tells a refused token (or a blocked instance) from a blocked network,
+      // and from a GREEN-API that cannot be reached at all (no reason to try HTTP then).
       if (progress.attempts === 1 && !(await this.#diagnosed())) return;
-      // Two failures in a row without ever opening: websockets are probably blocked on the way.
-      if (transport === 'auto' && progress.attempts >= Math.min(2, maxConnectAttempts)) return this.#switchToHttp();
+      // Two failures in a row without ever opening while HTTP works: websockets are probably blocked on the way.
+      if (transport === 'auto' && !progress.unreachable && progress.attempts >= Math.min(2, maxConnectAttempts)) return this.#switchToHttp();
       if (progress.attempts >= maxConnectAttempts) return this.fail('connection', `Could not connect to ${origin}.`);
-    } else {
+    } else if (!progress.startingSeen) {
       progress.droppedAt ??= Date.now();
       if (Date.now() - progress.droppedAt >= reconnectBudgetMs) return this.fail('connection', `The connection to ${origin} was lost.`);
     }
@@ -242,6 +269,7 @@ export class ScanSession extends LinkSession {
     const found = await diagnose(this.endpoints!, signal, this.#options.requestTimeoutMs);
     if (signal.aborted) return false;
     if ('fail' in found) this.fail(found.fail);
+    if ('unreachable' in found) this.#progress.unreachable = true;
     return !('fail' in found);
   }
 
@@ -275,9 +303,7 @@ export class ScanSession extends LinkSession {
       return this.changed();
     }
     progress.notice = undefined;
-    const first = message.type === 'qrCode' && !progress.qrShown;
     this.#handle(message);
-    if (first) this.#watch(0);
   }
 
   #pollFailed(error: GreenApiError): void {
@@ -299,7 +325,13 @@ export class ScanSession extends LinkSession {
   /** Watches GetStateInstance until the instance is linked, refused, blocked or stuck `starting`. */
   #watch(notAuthorizedLimit: number): void {
     const { statePollIntervalMs, requestTimeoutMs, startingTimeoutMs, debug } = this.#options;
+    // One watcher at a time: confirming an alreadyLogged replaces the one the first HTTP code started.
+    this.#progress.stopWatch();
+    const watching = new AbortController();
+    this.signal.addEventListener('abort', () => watching.abort(), { once: true });
+    this.#progress.stopWatch = () => watching.abort();
     this.watchState({
+      signal: watching.signal,
       intervalMs: statePollIntervalMs,
       timeoutMs: requestTimeoutMs,
       startingTimeoutMs,

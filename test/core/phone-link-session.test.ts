@@ -60,8 +60,8 @@ describe('core/phone-link-session (virtual clock)', () => {
     expect(s.requestError?.kind).to.equal('refused');
     s.submit('79001234567');
     expect(s.requestError).to.equal(undefined);
-    // GetAuthorizationCode is limited to one request a second.
-    await clock.advance(1000);
+    // GetAuthorizationCode is limited to one request a second (and a margin).
+    await clock.advance(1100);
     await clock.until(() => s.requestError !== undefined);
     expect(s.requestError).to.deep.include({ kind: 'failed', status: 500 });
   });

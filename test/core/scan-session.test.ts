@@ -31,7 +31,7 @@ describe('core/scan-session (virtual clock)', () => {
   const connections = async () => (await ws.connections()).length;
 
   it('reconnects after the first backoff delay, not before', async () => {
-    const s = session({ backoffMs: [1000, 5000] });
+    const s = session({ backoffMs: [2000, 5000] });
     s.start();
     await ws.waitForConnection(1);
     await ws.send({ type: 'qrCode', message: png });
@@ -39,7 +39,7 @@ describe('core/scan-session (virtual clock)', () => {
     await ws.close(1011);
     await clock.until(() => s.state === 'connecting');
     expect(s.reconnecting).to.equal(true);
-    await clock.tick(999);
+    await clock.tick(1999);
     expect(await connections()).to.equal(1);
     await clock.tick(1);
     await ws.waitForConnection(2);
@@ -47,20 +47,20 @@ describe('core/scan-session (virtual clock)', () => {
   });
 
   it('a new QR code resets the backoff: the next drop waits the first delay again', async () => {
-    const s = session({ backoffMs: [1000, 5000] });
+    const s = session({ backoffMs: [2000, 10_000] });
     s.start();
     await ws.waitForConnection(1);
     await ws.send({ type: 'qrCode', message: png });
     await clock.until(() => s.state === 'qr');
     await ws.close(1011);
     await clock.until(() => s.state === 'connecting');
-    await clock.tick(1000);
+    await clock.tick(2000);
     await ws.waitForConnection(2);
     await ws.send({ type: 'qrCode', message: pngBase64(2) });
     await clock.until(() => s.state === 'qr');
     await ws.close(1011);
     await clock.until(() => s.state === 'connecting');
-    await clock.tick(1000);
+    await clock.tick(2000);
     await ws.waitForConnection(3);
     s.close();
   });
@@ -116,8 +116,8 @@ describe('core/scan-session (virtual clock)', () => {
     s.start();
     await ws.waitForConnection(1);
     s.start();
-    // One scanqrcode handshake per second.
-    await clock.advance(1000);
+    // One scanqrcode handshake per second (and a margin).
+    await clock.advance(1100);
     await ws.waitForConnection(2);
     await ws.send({ type: 'qrCode', message: png }, 0).catch(() => {});
     await ws.send({ type: 'accountData', wid: '1@c.us' }, 0).catch(() => {});
@@ -160,7 +160,7 @@ describe('core/scan-session (virtual clock)', () => {
       s.start();
       await http.waitForRequests(1, { method: 'UPGRADE' });
       await clock.advance(700);
-      await clock.advance(300);
+      await clock.advance(400);
       await http.waitForRequests(2, { method: 'UPGRADE' });
       await http.waitForRequests(1, { path: path('qr') });
       await clock.until(() => s.state === 'qr');

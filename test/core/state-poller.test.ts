@@ -33,14 +33,17 @@ describe('core/state-poller (virtual clock)', () => {
     void pollState(endpoints, { intervalMs: 1000, signal: controller.signal, onState: (s) => void states.push(s), onError: (e) => void errors.push(e.message) });
     await http.waitForRequests(1);
     await clock.until(() => states.length === 1);
+    // The interval is 1 s; GREEN-API's limit (1/s, with a 100-ms margin) makes it 1.1 s.
     await clock.until(() => clock.dueWithin(1000));
     await clock.tick(999);
     expect((await http.requests()).length).to.equal(1);
     await clock.tick(1);
+    await clock.advance(100);
     await http.waitForRequests(2);
     await clock.until(() => errors.length === 1);
     expect(errors[0]).to.contain('HTTP 502').and.not.contain(TOKEN);
     await clock.advance(1000);
+    await clock.advance(100);
     await http.waitForRequests(3);
     await clock.until(() => states.length === 2);
     expect(states).to.deep.equal(['starting', null]);
@@ -73,7 +76,7 @@ describe('core/state-poller (virtual clock)', () => {
     expect(await readLinkedNumber(endpoints, signal, 1000, (t) => debug.push(t))).to.equal('79001234567');
     // GetWaSettings is limited to one request a second: the second waits for its slot.
     const second = readLinkedNumber(endpoints, signal, 1000, (t) => debug.push(t));
-    await clock.advance(1000);
+    await clock.advance(1100);
     expect(await second).to.equal(undefined);
     expect(debug.length).to.equal(1);
     expect(debug[0]).to.not.contain(TOKEN);

@@ -240,7 +240,7 @@ describe('element: lazy grace timer', () => {
     el.lazy = false;
     wrapper.append(el);
     // One scanqrcode handshake per second: the new socket waits for its slot (virtual time).
-    await clock.advance(1000);
+    await clock.advance(1100);
     await ws.waitForConnection(2);
     await clock.tick(10_000);
     expect((await ws.connections())[1].open).to.equal(true);

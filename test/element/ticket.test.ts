@@ -84,7 +84,7 @@ describe('element: link tickets (token-free)', function () {
     await settle(el, 'failed');
     expect(failures.map((f) => [f.reason, f.status])).to.deep.equal([['unauthorized', 401]]);
     expect(part(el, 'message')!.textContent!.trim()).to.equal(en.unauthorizedTicket);
-    expect(el.shadowRoot!.textContent).to.not.contain('Websockets are blocked');
+    expect(el.shadowRoot!.textContent).to.not.contain(en.httpFallback);
     await expectTicketNowhere(el, ticket);
   });
 

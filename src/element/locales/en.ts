@@ -8,7 +8,7 @@ export const en = {
   paused: 'The QR code appears when this is on screen.',
   connecting: 'Preparing your QR code…',
   reconnecting: 'Connection lost. Reconnecting…',
-  httpFallback: 'Websockets are blocked here: checking for the QR code over HTTP.',
+  httpFallback: 'The websocket could not be opened here: getting the QR code over HTTP instead.',
   qrReady: 'Scan this QR code with WhatsApp',
   qrAlt: 'QR code to link WhatsApp to this GREEN-API instance',
   stepOpen: 'Open WhatsApp on your phone',

@@ -7,7 +7,7 @@ export const ru: Strings = {
   paused: 'QR-код появится, когда виджет будет на экране.',
   connecting: 'Готовим QR-код…',
   reconnecting: 'Соединение потеряно. Переподключаемся…',
-  httpFallback: 'Websocket здесь заблокирован: получаем QR-код по HTTP.',
+  httpFallback: 'Websocket здесь не открылся: получаем QR-код по HTTP.',
   qrReady: 'Отсканируйте этот QR-код в WhatsApp',
   qrAlt: 'QR-код для привязки WhatsApp к инстансу GREEN-API',
   stepOpen: 'Откройте WhatsApp на телефоне',
