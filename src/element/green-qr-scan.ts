@@ -13,16 +13,6 @@ import { langObserver } from './lang-observer.js';
 import { renderView, sessionFacts, type ViewActions, type ViewModel } from './views.js';
 import { styles } from './green-qr-scan.styles.js';
 
-/** A code is shown only once the browser can decode it (a broken PNG never reaches the screen). */
-const decodeImage = (src: string): Promise<boolean> => {
-  const image = new Image();
-  image.src = src;
-  return image.decode().then(
-    () => image.naturalWidth > 0,
-    () => false,
-  );
-};
-
 /** Seconds left at which the countdown is announced to assistive tech (not every second). */
 const ANNOUNCE_AT = [60, 30, 10];
 
@@ -201,7 +191,7 @@ export class GreenQrScan extends LitElement {
   /** The settings a new session is made from. */
   #settings(): LinkSettings {
     const config = { instanceId: this.instanceId, token: this.token, ticket: this.ticket, apiUrl: this.apiUrl };
-    return { config, mode: this.mode, lazy: this.lazy, options: { transport: this.transport, decodeImage, ...this.sessionOptions } };
+    return { config, mode: this.mode, lazy: this.lazy, options: { transport: this.transport, ...this.sessionOptions } };
   }
 
   override connectedCallback(): void {
