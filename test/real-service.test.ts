@@ -14,6 +14,7 @@
 import { expect, fixtureCleanup, waitUntil } from '@open-wc/testing';
 import '../src/define.js';
 import type { FailureReason } from '../src/core/events.js';
+import { SCAN_DEFAULTS } from '../src/core/scan-options.js';
 import type { LinkSessionOptions } from '../src/element/link-controller.js';
 import { en } from '../src/element/locales/en.js';
 import { ru } from '../src/element/locales/ru.js';
@@ -688,6 +689,44 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
       expect(snapshot(c.w.el).status).to.equal(ru.codeExpired);
       expect(part(c.w.el, 'retry-button')!.textContent!.trim()).to.equal(ru.newCode);
       await finish(c);
+    });
+
+    it('error: GREEN-API\'s `error` on the socket ends the session; its text is secondary detail', async () => {
+      const c = await mount(await stand());
+      await qrShown(c);
+      await c.mock.error(c.id, 'Multi-device beta not joined');
+      expect(await failedOnce(c)).to.deep.equal({ reason: 'error', message: 'Multi-device beta not joined' });
+      const v = snapshot(c.w.el);
+      expect(v.status).to.equal(en.failedError);
+      expect(v.notes).to.deep.equal([en.failedErrorHint, 'Multi-device beta not joined']);
+      expect(v.buttons).to.include('retry-button');
+      await finish(c);
+    });
+
+    it('connection: a host that cannot be reached at all (HTTP polling)', async () => {
+      const gone = await stand();
+      await gone.stop();
+      const c = await mount(gone, { transport: 'http', sessionOptions: { maxConnectAttempts: 2 } });
+      const failure = await failedOnce(c);
+      expect(failure).to.deep.equal({ reason: 'connection', message: `Could not connect to ${gone.url}.` });
+      expectFailureView(c, 'failedConnection', 'failedConnectionHint');
+      mocks = mocks.filter((m) => m !== gone);
+      c.mock = await stand(); // finish() reads a live stand-in's (empty) counters
+      await finish(c);
+    });
+
+    it('GREEN-API\'s patience is the default: first code 3 min (hint after 8 s), QR request 60 s, starting 5 min, reconnects 30 s, logout cleanup 60 s', () => {
+      expect(SCAN_DEFAULTS).to.deep.include({
+        firstCodeTimeoutMs: 180_000,
+        slowHintAfterMs: 8_000,
+        qrTimeoutMs: 60_000,
+        startingTimeoutMs: 300_000,
+        reconnectBudgetMs: 30_000,
+        logoutWaitMs: 60_000,
+        scanWindowMs: 100_000,
+        pollIntervalMs: 1_000,
+      });
+      expect(SCAN_DEFAULTS.backoffMs).to.deep.equal([500, 1_000, 2_000, 4_000]);
     });
 
     it('invalidConfig: an api-url that would send the token in clear text is refused before any request; no retry button', async () => {
