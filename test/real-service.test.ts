@@ -239,7 +239,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
       expect(c.w.failed).to.deep.equal([]);
       const failure = await failedOnce(c);
       expect(failure.reason).to.equal('instanceStarting');
-      expect(failure.message).to.contain('starting');
+      expect(failure.message).to.contain('(getStateInstance: starting)');
       expect(c.w.states).to.deep.equal(['connecting', 'failed']);
       expectFailureView(c, 'failedStarting', 'failedStartingHint');
       expect(await asked(c, 'qr'), 'kept asking for the code').to.be.at.least(3);
@@ -741,6 +741,10 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
       expect(c.w.states).to.deep.equal(['failed']);
       expect((await c.mock.stats(c.id)).methods, 'no request').to.deep.equal({});
       await finish(c);
+      // A new value starts a new session.
+      c.w.el.apiUrl = c.mock.url;
+      await qrShown(c);
+      expect(c.w.states).to.deep.equal(['failed', 'connecting', 'qr']);
     });
   });
 
@@ -787,6 +791,8 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
         await submitPhone(c.w.el, PHONE);
         await until(c, () => c.w.el.state === 'code', 'no code');
         expect(part(c.w.el, 'code')!.textContent!.trim()).to.match(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+        // GREEN-API's codes live about 2.5 minutes: the default validity.
+        expect(c.w.el.shadowRoot!.querySelector('.code-left')!.textContent!.trim()).to.equal(c.t.countdownShort.replace('{n}', '150'));
         expect(c.w.states).to.deep.equal(['connecting', 'idle', 'connecting', 'code']);
         await finish(c);
       });
