@@ -715,18 +715,24 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
       await finish(c);
     });
 
-    it('GREEN-API\'s patience is the default: first code 3 min (hint after 8 s), QR request 60 s, starting 5 min, reconnects 30 s, logout cleanup 60 s', () => {
-      expect(SCAN_DEFAULTS).to.deep.include({
+    it('GREEN-API\'s patience is the default: first code 3 min (hint after 8 s), QR request 60 s, starting 5 min, reconnects 30 s, logout cleanup 60 s (README: ScanSession options)', () => {
+      expect(SCAN_DEFAULTS).to.deep.equal({
+        transport: 'auto',
+        scanWindowMs: 100_000,
+        graceMs: 5_000,
+        connectTimeoutMs: 10_000,
+        maxConnectAttempts: 4,
+        backoffMs: [500, 1_000, 2_000, 4_000],
+        pollIntervalMs: 1_000,
+        statePollIntervalMs: 3_000,
         firstCodeTimeoutMs: 180_000,
         slowHintAfterMs: 8_000,
         qrTimeoutMs: 60_000,
+        requestTimeoutMs: 15_000,
         startingTimeoutMs: 300_000,
         reconnectBudgetMs: 30_000,
         logoutWaitMs: 60_000,
-        scanWindowMs: 100_000,
-        pollIntervalMs: 1_000,
       });
-      expect(SCAN_DEFAULTS.backoffMs).to.deep.equal([500, 1_000, 2_000, 4_000]);
     });
 
     it('invalidConfig: an api-url that would send the token in clear text is refused before any request; no retry button', async () => {
