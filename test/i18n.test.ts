@@ -12,6 +12,8 @@ import { ru } from '../src/element/locales/ru.js';
 import { startMock, type Mock } from './helpers/mock.js';
 import { INSTANCE_ID, TOKEN, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';
 import { part, settle, statusText, submitPhone } from './helpers/element.js';
+import { format } from '../src/element/localize.js';
+import type { MockOptions, MockProfileName } from './helpers/mock.js';
 
 const partText = (el: GreenQrScan, name: string) => part(el, name)!.textContent!.replace(/\s+/g, ' ').trim();
 const fast = { backoffMs: [50], maxConnectAttempts: 2, connectTimeoutMs: 2000 };
@@ -254,7 +256,8 @@ describe('i18n', () => {
       await server.terminate(0);
       await server.waitForConnection(2);
       await settle(el, 'connecting');
-      expectOnlyTokens(el, ['⟦reconnecting⟧']);
+      // The retry button is on screen while reconnecting (issue 11).
+      expectOnlyTokens(el, ['⟦reconnecting⟧', '⟦retry⟧']);
     });
 
     it('qr', async () => {
@@ -350,6 +353,178 @@ describe('i18n', () => {
         await settle(el, 'failed');
         expectOnlyTokens(el, ['⟦codeExpired⟧', '⟦newCode⟧']);
       });
+    });
+
+    /**
+     * Issue 11's failure reasons and waiting views, each reached against the stand-in's fault
+     * profile, in `zz` (only tokens), `en` and `ru` (every expected text, filled in, on screen).
+     */
+    describe('failure reasons and waiting views of GREEN-API\'s bad days', () => {
+      const NOTICE = 'QR code is not ready, try later';
+      interface Case {
+        name: string;
+        profile?: MockProfileName;
+        profileOptions?: Record<string, unknown>;
+        mockOptions?: MockOptions;
+        mount?: Partial<MountOptions>;
+        /** Sets the instance up on the stand-in before the element is mounted. */
+        setup?: (mock: Mock, id: string) => Promise<unknown>;
+        /** Drives the element to the view (after it was mounted); resolves once it is on screen. */
+        reach: (el: GreenQrScan, mock: Mock, id: string) => Promise<unknown>;
+        keys: (keyof Strings)[];
+        values?: Record<string, string>;
+        serverTexts?: string[];
+      }
+      const failed = (reason: string) => async (el: GreenQrScan) => {
+        await waitUntil(() => el.state === 'failed', `never failed (${el.state})`, { timeout: 5000 });
+        expect(el.failure!.reason).to.equal(reason);
+        await el.updateComplete;
+      };
+      const shows = (predicate: (el: GreenQrScan) => boolean) => async (el: GreenQrScan) => {
+        await waitUntil(() => predicate(el), 'the view never came', { timeout: 5000 });
+        await el.updateComplete;
+      };
+      /** The text of `key` in the element's language (`zz`: its token). */
+      const textFor = (el: GreenQrScan, key: keyof Strings) => (el.lang === 'zz' ? `⟦${key}⟧` : (el.lang === 'ru' ? ru : en)[key]);
+      const hintShown = (key: keyof Strings) =>
+        shows((el) => [...el.shadowRoot!.querySelectorAll('.hint')].some((h) => h.textContent!.trim() === textFor(el, key)));
+      const formError = shows((el) => el.state === 'idle' && !!el.shadowRoot!.querySelector('[role=alert]'));
+      const phone = async (el: GreenQrScan) => submitPhone(el, '+7 900 123-45-67');
+
+      const CASES: Case[] = [
+        { name: 'failed: unauthorized (401: the token)', profile: 'unauthorized', mount: { transport: 'http' }, reach: failed('unauthorized'), keys: ['failedUnauthorized', 'unauthorizedToken', 'retry', 'usePhone'] },
+        { name: 'failed: unauthorized (403: the instance id)', profile: 'forbidden', mount: { transport: 'http' }, reach: failed('unauthorized'), keys: ['failedUnauthorized', 'unauthorizedInstance', 'retry'] },
+        { name: 'failed: quotaExceeded', profile: 'quota', mount: { transport: 'http' }, reach: failed('quotaExceeded'), keys: ['failedQuota', 'failedQuotaHint', 'retry'] },
+        {
+          name: 'failed: instanceStarting',
+          profile: 'starting',
+          mount: { transport: 'http', sessionOptions: { firstCodeTimeoutMs: 300 } },
+          reach: failed('instanceStarting'),
+          keys: ['failedStarting', 'failedStartingHint', 'retry'],
+        },
+        {
+          name: 'failed: instanceBlocked (GetStateInstance after a socket that never opened)',
+          mount: { transport: 'websocket' },
+          setup: async (mock, id) => {
+            await mock.setState(id, 'blocked');
+            await fetch(`${mock.url}/mock/refuse-websocket`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"refuse":true}' });
+          },
+          reach: failed('instanceBlocked'),
+          keys: ['failedBlocked', 'failedBlockedHint', 'retry'],
+        },
+        { name: 'failed: unauthorized in phone mode', profile: 'unauthorized', mount: { mode: 'phone' }, reach: async (el) => (await phone(el), failed('unauthorized')(el)), keys: ['failedUnauthorized', 'unauthorizedToken', 'newCode'] },
+        {
+          name: 'connecting: the slow first code',
+          profile: 'slow-first-qr',
+          profileOptions: { delayMs: 5000 },
+          mount: { transport: 'http', sessionOptions: { slowHintAfterMs: 100 } },
+          reach: hintShown('slowFirstCode'),
+          keys: ['connecting', 'slowFirstCode'],
+        },
+        {
+          name: 'connecting: GREEN-API\'s QR `error` as a notice',
+          profile: 'qr-error',
+          profileOptions: { times: 1000, message: NOTICE },
+          mount: { transport: 'http' },
+          reach: shows((el) => !!part(el, 'message')),
+          keys: ['connecting', 'serverNotice'],
+          values: { message: NOTICE },
+          serverTexts: [NOTICE],
+        },
+        {
+          name: 'connecting: confirming an alreadyLogged after the code',
+          profile: 'already-logged-after-scan',
+          mount: { sessionOptions: { statePollIntervalMs: 5000 } },
+          reach: async (el, mock, id) => {
+            await waitUntil(() => el.state === 'qr', 'no code', { timeout: 5000 });
+            await mock.scan(id);
+            await waitUntil(() => el.state === 'connecting', 'not checking', { timeout: 5000 });
+            await el.updateComplete;
+          },
+          keys: ['confirming'],
+        },
+        {
+          name: 'connecting: the instance is starting after a phone code',
+          profile: 'starting-after-scan',
+          profileOptions: { startingMs: 60_000 },
+          mockOptions: { authCodeLinkMs: 50 },
+          mount: { mode: 'phone', sessionOptions: { statePollIntervalMs: 200 } },
+          reach: async (el) => (await phone(el), hintShown('startingHint')(el)),
+          keys: ['starting', 'startingHint'],
+        },
+        {
+          name: 'connecting: waiting for GREEN-API\'s cleanup after a Logout',
+          profile: 'logout-process',
+          profileOptions: { logoutProcessMs: 60_000 },
+          mount: { allowLogout: true },
+          setup: (mock, id) => mock.alreadyLogged(id),
+          reach: async (el) => {
+            await failed('alreadyLogged')(el);
+            part(el, 'logout-button')!.click();
+            await waitUntil(() => el.state === 'connecting', 'never logged out', { timeout: 5000 });
+            await el.updateComplete;
+          },
+          keys: ['loggingOutWait'],
+        },
+        {
+          name: 'phone form: GREEN-API issued no code (status: false)',
+          profile: 'auth-code-refused',
+          mount: { mode: 'phone' },
+          reach: async (el) => (await phone(el), formError(el)),
+          keys: ['phoneTitle', 'codeRefused', 'phoneSubmit'],
+        },
+        {
+          name: 'phone form: the instance is starting (400)',
+          profile: 'starting',
+          mount: { mode: 'phone' },
+          reach: async (el) => (await phone(el), formError(el)),
+          keys: ['phoneTitle', 'codeStarting', 'phoneSubmit'],
+        },
+        {
+          name: 'phone form: GREEN-API could not be reached',
+          profile: 'drop-mid-scan',
+          mount: { mode: 'phone', sessionOptions: { requestTimeoutMs: 2000 } },
+          reach: async (el, mock, id) => {
+            // drop-mid-scan: the server goes away after the first code, here one served by the QR method.
+            await fetch(`${mock.url}/waInstance${id}/qr/${MOCK_TOKEN}`);
+            await phone(el);
+            await formError(el);
+          },
+          keys: ['phoneTitle', 'codeFailed', 'phoneSubmit'],
+        },
+      ];
+
+      let caseMock: Mock | undefined;
+      afterEach(async () => {
+        await caseMock?.stop();
+        caseMock = undefined;
+      });
+
+      for (const c of CASES) {
+        for (const lang of ['zz', 'en', 'ru'] as const) {
+          it(`${c.name} (${lang})`, async () => {
+            caseMock = await startMock({ timeoutMs: 60_000, ...c.mockOptions, profile: c.profile ?? 'happy', profileOptions: c.profileOptions ?? {} });
+            const id = newId();
+            await c.setup?.(caseMock, id);
+            const el = await mount({ lang, apiUrl: caseMock.url, instanceId: id, token: MOCK_TOKEN, ...c.mount });
+            await c.reach(el, caseMock, id);
+            if (lang === 'zz') {
+              const tokens = c.keys.map((key) => `⟦${[key, ...((en[key].match(/\{\w+\}/g) ?? []).map((hole) => c.values?.[hole.slice(1, -1)] ?? hole))].join(' ')}⟧`);
+              expectOnlyTokens(el, tokens, c.serverTexts);
+            } else {
+              const t = lang === 'ru' ? ru : en;
+              const text = visibleText(el).replace(/\s+/g, ' ');
+              for (const key of c.keys) expect(text, key).to.contain(format(t[key], c.values ?? {}));
+              if (lang === 'ru') {
+                let rest = text;
+                for (const server of c.serverTexts ?? []) rest = rest.split(server).join(' ');
+                for (const value of (Object.values(ru) as string[]).sort((a, b) => b.length - a.length)) rest = rest.split(format(value, { message: '' })).join(' ');
+                expect(rest.replace(/[\d+\s\p{P}]/gu, ''), `English or technical text in: ${text}`).to.equal('');
+              }
+            }
+          });
+        }
+      }
     });
   });
 });
