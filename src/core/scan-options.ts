@@ -112,6 +112,8 @@ export interface RunProgress {
   /** Codes received, and the last one shown (codes being decoded may finish out of order). */
   codesReceived: number;
   codeShown: number;
+  /** Codes up to this one came on a connection that dropped: not shown even if they decode later. */
+  codesDropped: number;
   /** Linking was seen and is being confirmed: nothing else may end the run. */
   confirming: boolean;
   /** GREEN-API said the instance is starting: reconnects wait for the first code, not a budget. */
@@ -137,6 +139,7 @@ export const freshProgress = (kind: TransportKind): RunProgress => ({
   droppedAt: undefined,
   codesReceived: 0,
   codeShown: 0,
+  codesDropped: 0,
   confirming: false,
   startingSeen: false,
   unreachable: false,

@@ -201,7 +201,8 @@ export class ScanSession extends LinkSession {
     const seq = ++progress.codesReceived;
     const { decodeImage, debug } = this.#options;
     const decodes = decodeImage ? await decodeImage(image).catch(() => false) : true;
-    if (signal.aborted || seq < progress.codeShown || progress.confirming) return;
+    // A code still decoding when its socket dropped belongs to the lost connection.
+    if (signal.aborted || seq < progress.codeShown || seq <= progress.codesDropped || progress.confirming) return;
     if (!decodes) return debug('ignored a qrCode whose image does not decode');
     progress.codeShown = seq;
     if (!progress.qrShown) this.#firstCode();
@@ -258,6 +259,7 @@ export class ScanSession extends LinkSession {
     const delay = backoffMs[Math.min(progress.retries++, backoffMs.length - 1)];
     if (progress.qrShown && Date.now() + delay >= (this.expiresAt ?? 0)) return this.fail('connection', `The connection to ${origin} was lost.`);
     progress.qrImage = progress.previousImage = undefined;
+    progress.codesDropped = progress.codesReceived;
     if (progress.everOpened) progress.phase = 'reconnecting';
     this.setState('connecting');
     this.later(delay, () => void this.#connect());

@@ -26,16 +26,6 @@ export interface LinkSettings {
   options: LinkSessionOptions;
 }
 
-/** A code is shown only once the browser can decode it (a broken PNG never reaches the screen). */
-const decodeImage = (src: string): Promise<boolean> => {
-  const image = new Image();
-  image.src = src;
-  return image.decode().then(
-    () => image.naturalWidth > 0,
-    () => false,
-  );
-};
-
 export class LinkController implements ReactiveController {
   /** The current (or last) session; it stays after the host leaves the DOM so its outcome can be read. */
   session: ScanSession | PhoneLinkSession | undefined = undefined;
@@ -111,7 +101,7 @@ export class LinkController implements ReactiveController {
     const previous = this.session instanceof ScanSession ? this.session.closed : undefined;
     this.#detach();
     const { config, mode, options } = this.#settings();
-    const session = mode === 'phone' ? new PhoneLinkSession(config, options) : new ScanSession(config, { decodeImage, ...options });
+    const session = mode === 'phone' ? new PhoneLinkSession(config, options) : new ScanSession(config, options);
     const problem = session.configProblem;
     // A page still setting up (credentials not set yet) waits instead of failing.
     if (problem?.missing) return this.#sync();
