@@ -9,6 +9,9 @@
  */
 const real = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout, now: Date.now };
 
+/** web-test-runner's browser-side timeout of a server command (`sendMessageWaitForResponse`). */
+const RUNNER_COMMAND_TIMEOUT_MS = 20_000;
+
 interface Timer {
   id: number;
   at: number;
@@ -30,11 +33,14 @@ export class VirtualClock {
   install(): this {
     const g = globalThis as unknown as Record<string, unknown>;
     g.setTimeout = (fn: () => void, ms = 0, ...args: unknown[]) => {
+      // The test runner's own command timeout (20 s) keeps real time: a virtual one would count as
+      // a pending timer (advance() would not wait for the code's own) and could fire mid-command.
+      if (ms === RUNNER_COMMAND_TIMEOUT_MS) return -(real.setTimeout.call(globalThis, () => fn(...(args as [])), ms) as unknown as number);
       const id = this.#nextId++;
       this.#timers.set(id, { id, at: this.now + Math.max(0, Number(ms) || 0), fn: () => fn(...(args as [])) });
       return id;
     };
-    g.clearTimeout = (id: number) => void this.#timers.delete(id);
+    g.clearTimeout = (id: number) => (id < 0 ? real.clearTimeout.call(globalThis, -id) : void this.#timers.delete(id));
     Date.now = () => this.now;
     return this;
   }
