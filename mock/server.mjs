@@ -136,8 +136,8 @@ export const PROFILES = {
   'silent-socket': { description: 'The socket is accepted and never sends anything (no QR code, no timeout); HTTP works.', options: {} },
   'broken-png': { description: 'After goodFirst good codes, every qrCode starts with the PNG signature but does not decode (socket and HTTP).', options: { goodFirst: 0 } },
   'drop-mid-scan': {
-    description: 'Once, right after the first QR code (socket or HTTP), the server kills the instance\'s sockets and is unreachable for downMs (upgrades and HTTP requests are cut).',
-    options: { downMs: 30_000 },
+    description: 'Once, afterMs after the first QR code (socket or HTTP), the server kills the instance\'s sockets and is unreachable for downMs (upgrades and HTTP requests are cut).',
+    options: { downMs: 30_000, afterMs: 0 },
   },
   'stuck-pending-password': {
     description: 'Telegram/MAX: a scan leaves the instance in `pendingPassword` even without a cloud password; every password is refused (invalid_password) until Logout.',
@@ -578,13 +578,18 @@ export async function startMockServer(options = {}) {
     return qrPngBase64(inst.messenger);
   }
 
-  /** drop-mid-scan: after the first QR code (socket or HTTP), kill every socket and be unreachable for `downMs`. @param {InstanceState} inst */
+  /** drop-mid-scan: `afterMs` after the first QR code (socket or HTTP), kill every socket and be unreachable for `downMs`. @param {InstanceState} inst */
   function maybeGoDown(inst) {
     if (!hasProfile(inst, 'drop-mid-scan') || inst.fx.dropped) return;
     inst.fx.dropped = true;
-    inst.fx.downUntil = Date.now() + (Number(opt(inst, 'downMs')) || 0);
-    say(`instance ${inst.idInstance}: going away for ${opt(inst, 'downMs')} ms (drop-mid-scan)`);
-    for (const ws of inst.sessions) ws.terminate();
+    const goDown = () => {
+      inst.fx.downUntil = Date.now() + (Number(opt(inst, 'downMs')) || 0);
+      say(`instance ${inst.idInstance}: going away for ${opt(inst, 'downMs')} ms (drop-mid-scan)`);
+      for (const ws of inst.sessions) ws.terminate();
+    };
+    const afterMs = Number(opt(inst, 'afterMs')) || 0;
+    if (afterMs > 0) later(inst, goDown, afterMs);
+    else goDown();
   }
 
   // --- the websocket ------------------------------------------------------------------------------

@@ -182,7 +182,7 @@ describe('GREEN-API stand-in', () => {
       expect(Object.keys(profiles)).to.deep.equal(ALL_PROFILES);
       expect(messengers).to.deep.equal(['whatsapp', 'telegram', 'v3']);
       expect(profiles['slow-first-qr'].options).to.deep.equal({ delayMs: 30_000 });
-      expect(profiles['drop-mid-scan'].options).to.deep.equal({ downMs: 30_000 });
+      expect(profiles['drop-mid-scan'].options).to.deep.equal({ downMs: 30_000, afterMs: 0 });
       for (const name of ALL_PROFILES) expect(profiles[name].description, name).to.be.a('string').and.not.equal('');
     });
 

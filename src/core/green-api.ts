@@ -7,7 +7,7 @@
  */
 import type { Endpoints } from './config.js';
 import { cleanText, parseFrame, type ServerMessage } from './protocol.js';
-import { holdBack, retryAfterMs, takeSlot } from './rate-gate.js';
+import { answered, holdBack, retryAfterMs, takeSlot } from './rate-gate.js';
 
 /**
  * `stateInstance` values GREEN-API documents (WhatsApp), plus `suspended`, `pendingCode` and
@@ -123,23 +123,27 @@ function withTimeout(signal: AbortSignal | undefined, timeoutMs: number) {
   };
 }
 
+/** A request's options. `impatient`: a 429 is not waited out but thrown (its `Retry-After` still holds the method back). */
+type RequestInit_ = { post?: unknown; signal?: AbortSignal; timeoutMs?: number; impatient?: boolean };
+
 /**
  * Sends one request within GREEN-API's rate limits and returns the body text. A 429 is waited out
  * (its `Retry-After` honoured) and sent again; any other failure is a {@link GreenApiError}.
  */
-async function request(
-  endpoints: Endpoints,
-  method: Method,
-  init: { post?: unknown; signal?: AbortSignal; timeoutMs?: number },
-): Promise<string> {
+async function request(endpoints: Endpoints, method: Method, init: RequestInit_): Promise<string> {
   for (let limited = 0; ; limited++) {
     await takeSlot(endpoints.httpBase, method, init.signal);
     if (init.signal?.aborted) throw new GreenApiError('aborted', `${method}: aborted`);
     try {
       return await send(endpoints, method, init);
     } catch (error) {
-      if (!(error instanceof RateLimited) || limited + 1 >= MAX_RATE_LIMITED) throw error instanceof RateLimited ? error.error : error;
+      if (!(error instanceof RateLimited)) throw error;
       holdBack(endpoints.httpBase, method, Date.now() + error.waitMs);
+      if (init.impatient || limited + 1 >= MAX_RATE_LIMITED) throw error.error;
+    } finally {
+      // The next request of this method leaves at least a slot after this answer: one sent on time can
+      // still arrive early at GREEN-API when this one was held up on the way.
+      answered(endpoints.httpBase, method);
     }
   }
 }
@@ -154,7 +158,7 @@ class RateLimited extends Error {
   }
 }
 
-async function send(endpoints: Endpoints, method: Method, init: { post?: unknown; signal?: AbortSignal; timeoutMs?: number }): Promise<string> {
+async function send(endpoints: Endpoints, method: Method, init: RequestInit_): Promise<string> {
   const { origin } = endpoints;
   const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const guard = withTimeout(init.signal, timeoutMs);
@@ -237,17 +241,17 @@ const invalid = (method: Method, origin: string) =>
 async function requestJson(
   endpoints: Endpoints,
   method: Method,
-  init: { post?: unknown; signal?: AbortSignal; timeoutMs?: number },
+  init: RequestInit_,
 ): Promise<Record<string, unknown>>;
 async function requestJson(
   endpoints: Endpoints,
   method: Method,
-  init: { post?: unknown; signal?: AbortSignal; timeoutMs?: number; nullable: true },
+  init: RequestInit_ & { nullable: true },
 ): Promise<Record<string, unknown> | null>;
 async function requestJson(
   endpoints: Endpoints,
   method: Method,
-  init: { post?: unknown; signal?: AbortSignal; timeoutMs?: number; nullable?: boolean },
+  init: RequestInit_ & { nullable?: boolean },
 ): Promise<Record<string, unknown> | null> {
   const text = await request(endpoints, method, init);
   let body: unknown;
@@ -287,14 +291,15 @@ export async function logout(endpoints: Endpoints, signal?: AbortSignal, timeout
 
 /**
  * GET `{httpBase}/getStateInstance/{token}`: the instance's state, or `null` while a new instance
- * is being created.
+ * is being created. `impatient`: a 429 is thrown at once (status 429) instead of waited out.
  */
 export async function getStateInstance(
   endpoints: Endpoints,
   signal?: AbortSignal,
   timeoutMs?: number,
+  impatient = false,
 ): Promise<StateInstance | null> {
-  const body = await requestJson(endpoints, 'getStateInstance', { signal, timeoutMs, nullable: true });
+  const body = await requestJson(endpoints, 'getStateInstance', { signal, timeoutMs, impatient, nullable: true });
   // A new instance answers a literal `null` while it is being created.
   if (body === null) return null;
   const state = own(body, 'stateInstance');

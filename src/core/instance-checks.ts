@@ -8,22 +8,38 @@ import { classify } from './failures.js';
 import { GreenApiError, getStateInstance, getWaSettings, type StateInstance } from './green-api.js';
 import { sleep } from './sleep.js';
 
-export type Diagnosis = { fail: ScanFailure } | { state: StateInstance | null } | { unreachable: GreenApiError };
+export type Diagnosis = { fail: ScanFailure } | { state: StateInstance | null } | { unreachable: GreenApiError } | { rateLimited: true };
 
-/** Asks GetStateInstance once: a refusal (401/403/466) or a blocked instance is a failure; otherwise the state. */
-export async function diagnose(endpoints: Endpoints, signal: AbortSignal, timeoutMs?: number): Promise<Diagnosis> {
+/**
+ * Asks GetStateInstance once: a refusal (401/403/466) or a blocked instance is a failure; otherwise
+ * the state. `impatient`: a 429 is not waited out but reported (`rateLimited`).
+ */
+export async function diagnose(endpoints: Endpoints, signal: AbortSignal, timeoutMs?: number, impatient = false): Promise<Diagnosis> {
   try {
-    const state = await getStateInstance(endpoints, signal, timeoutMs);
+    const state = await getStateInstance(endpoints, signal, timeoutMs, impatient);
     if (state === 'blocked' || state === 'suspended') return { fail: { reason: 'instanceBlocked', message: `getStateInstance: ${state}` } };
     return { state };
   } catch (error) {
     const e = error instanceof GreenApiError ? error : new GreenApiError('network', 'getStateInstance: request failed');
+    if (e.status === 429) return { rateLimited: true };
     const verdict = classify(e);
     if ('fail' in verdict) return verdict;
     if ('starting' in verdict) return { state: 'starting' };
     // An answer that says nothing useful (404, 5xx…) still shows that GREEN-API is reachable.
     return e.kind === 'http' ? { state: null } : { unreachable: e };
   }
+}
+
+/**
+ * No code came within the first-code wait (`waited` says how long): GetStateInstance tells why. A
+ * refusal or a blocked instance says so; an unreachable GREEN-API is `connection`; an instance that
+ * answers but produces no code is `instanceStarting` (rebooting it in the console is what helps).
+ */
+export async function explainNoCode(endpoints: Endpoints, signal: AbortSignal, timeoutMs: number, waited: string): Promise<ScanFailure> {
+  const found = await diagnose(endpoints, signal, timeoutMs);
+  if ('fail' in found) return found.fail;
+  if ('unreachable' in found) return { reason: 'connection', message: `${waited}; ${found.unreachable.message}` };
+  return { reason: 'instanceStarting', message: `${waited} (getStateInstance: ${'state' in found ? found.state : 'rate-limited'})` };
 }
 
 /**

@@ -43,6 +43,7 @@ export abstract class LinkSession extends EventTarget {
   #failure: ScanFailure | undefined;
   #expiresAt: number | undefined;
   #run = new AbortController();
+  #stopWatch = new AbortController();
   readonly #problem: ConfigProblem | undefined;
   /** The validated addresses (they contain the token: never log them); `undefined` when the configuration is wrong. */
   protected readonly endpoints: Endpoints | undefined;
@@ -136,10 +137,14 @@ export abstract class LinkSession extends EventTarget {
 
   /**
    * Watches GetStateInstance (see {@link watchLink}) until the instance is linked, then links with
-   * the account `account()` reads; a refused, blocked or stuck instance fails the run.
+   * the account `account()` reads; a refused, blocked or stuck instance fails the run. One watcher
+   * at a time: a new one replaces the one before (it ends with the run too).
    */
-  protected watchState(watch: Omit<LinkWatch, 'signal' | 'onLinked' | 'onFail'> & { signal?: AbortSignal; account: (signal: AbortSignal) => Promise<AccountData> }): void {
-    const signal = watch.signal ?? this.signal;
+  protected watchState(watch: Omit<LinkWatch, 'signal' | 'onLinked' | 'onFail'> & { account: (signal: AbortSignal) => Promise<AccountData> }): void {
+    this.#stopWatch.abort();
+    const watching = (this.#stopWatch = new AbortController());
+    this.signal.addEventListener('abort', () => watching.abort(), { once: true });
+    const signal = watching.signal;
     const linked = async () => {
       const account = await watch.account(signal);
       if (!signal.aborted) this.link(account);

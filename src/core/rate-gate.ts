@@ -18,6 +18,9 @@ export const RATE_LIMITS: Readonly<Record<string, number>> = {
 /** Added to every slot: arrivals at GREEN-API jitter by a few milliseconds. */
 const SLOT_MARGIN_MS = 100;
 
+/** The time between two requests of `method` (ms). */
+const spacing = (method: string) => 1000 / (RATE_LIMITS[method] ?? 1) + SLOT_MARGIN_MS;
+
 /** When each instance address and method may next start a request (epoch ms). */
 const nextSlot = new Map<string, number>();
 
@@ -34,7 +37,7 @@ export function takeSlot(base: string, method: string, signal?: AbortSignal): Pr
     const free = nextSlot.get(key) ?? 0;
     if (free > now) return free - now;
     // A margin over 1000/limit ms: requests reach GREEN-API with some jitter, and it counts arrivals.
-    nextSlot.set(key, now + 1000 / (RATE_LIMITS[method] ?? 1) + SLOT_MARGIN_MS);
+    nextSlot.set(key, now + spacing(method));
     return 0;
   };
   const first = take();
@@ -43,6 +46,15 @@ export function takeSlot(base: string, method: string, signal?: AbortSignal): Pr
   return (async () => {
     for (let wait = first; wait && !aborted.aborted; wait = take()) await sleep(wait, aborted);
   })();
+}
+
+/**
+ * A request of `method` was answered (or failed): the next one leaves a slot after now at the
+ * earliest. Spacing from the answer holds at GREEN-API's end whatever the delay on the way, since
+ * a request arrives before its answer leaves.
+ */
+export function answered(base: string, method: string): void {
+  holdBack(base, method, Date.now() + spacing(method));
 }
 
 /** Forgets slots that are free again, so a long-lived process (Node, many instances) keeps a small table. */

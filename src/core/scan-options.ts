@@ -95,20 +95,12 @@ export function resolveScanOptions(options: ScanSessionOptions): ResolvedScanOpt
 
 /** What one run of a QR session has seen so far; `start()` replaces it whole. */
 export interface RunProgress {
-  kind: TransportKind;
   phase: ScanPhase;
-  /** The code on screen, and the one before it (kept when a new one does not decode). */
+  /** The code on screen (a new one that does not decode leaves it there). */
   qrImage: string | undefined;
-  previousImage: string | undefined;
   /** GREEN-API's text of an HTTP QR `error` while polling goes on. */
   notice: string | undefined;
-  attempts: number;
-  retries: number;
-  everOpened: boolean;
   qrShown: boolean;
-  failedPolls: number;
-  /** When the open socket first dropped (reconnects since then count against the budget). */
-  droppedAt: number | undefined;
   /** Codes received, and the last one shown (codes being decoded may finish out of order). */
   codesReceived: number;
   codeShown: number;
@@ -116,34 +108,19 @@ export interface RunProgress {
   codesDropped: number;
   /** Linking was seen and is being confirmed: nothing else may end the run. */
   confirming: boolean;
-  /** GREEN-API said the instance is starting: reconnects wait for the first code, not a budget. */
-  startingSeen: boolean;
-  /** GetStateInstance could not reach GREEN-API either: no fallback to HTTP. */
-  unreachable: boolean;
   endWindow: () => void;
   endFirstCodeWait: () => void;
-  stopWatch: () => void;
 }
 
-export const freshProgress = (kind: TransportKind): RunProgress => ({
-  kind,
+export const freshProgress = (): RunProgress => ({
   phase: 'preparing',
   qrImage: undefined,
-  previousImage: undefined,
   notice: undefined,
-  attempts: 0,
-  retries: 0,
-  everOpened: false,
   qrShown: false,
-  failedPolls: 0,
-  droppedAt: undefined,
   codesReceived: 0,
   codeShown: 0,
   codesDropped: 0,
   confirming: false,
-  startingSeen: false,
-  unreachable: false,
   endWindow: () => {},
   endFirstCodeWait: () => {},
-  stopWatch: () => {},
 });

@@ -6,16 +6,13 @@
  * Lit or in Node with the `ws` package.
  */
 import type { ScanConfig } from './config.js';
-import { classify } from './failures.js';
-import type { GreenApiError } from './green-api.js';
-import { diagnose, waitForLogout } from './instance-checks.js';
+import { explainNoCode, waitForLogout } from './instance-checks.js';
 import { LinkSession, accountFromNumber } from './link-session.js';
 import type { ServerMessage } from './protocol.js';
-import { takeSlot } from './rate-gate.js';
-import { freshProgress, resolveScanOptions, type ResolvedScanOptions, type ScanPhase, type ScanSessionOptions, type ScanTransport } from './scan-options.js';
+import { ScanConnection, type ConnectionHost } from './scan-connection.js';
+import { freshProgress, resolveScanOptions, type ResolvedScanOptions, type RunProgress, type ScanPhase, type ScanSessionOptions, type ScanTransport } from './scan-options.js';
 import { readLinkedNumber } from './state-poller.js';
-import type { Transport, TransportSink } from './transports/transport.js';
-import { openWebSocket, type WebSocketConstructor } from './transports/websocket.js';
+import type { WebSocketConstructor } from './transports/websocket.js';
 
 export { SCAN_WINDOW_MS, type ScanPhase, type ScanSessionOptions, type ScanTransport, type ScanTransportOption } from './scan-options.js';
 export type { WebSocketConstructor };
@@ -23,11 +20,7 @@ export type { WebSocketConstructor };
 /** `100000` → `100`, `400` → `0.4`. */
 const seconds = (ms: number) => +(ms / 1000).toFixed(1);
 
-/** GREEN-API's 400 / `error` text while an instance starts ("instance in starting process try later"). */
-const STARTING = /starting process|try later/i;
-
-/** An `error` text that means "this instance is linked already" (GREEN-API: "Instance has auth. You need to make log out"). */
-export const ASKS_FOR_LOGOUT = /log ?out|has auth/i;
+export { ASKS_FOR_LOGOUT } from './scan-connection.js';
 
 /**
  * A QR linking session. Listen for `change` (anything a view shows changed), `scan-state-change`,
@@ -59,7 +52,7 @@ export class ScanSession extends LinkSession {
   }
   /** The transport in use: `http` when the session polls GREEN-API's HTTP methods instead of a socket. */
   get transport(): ScanTransport {
-    return this.#progress.kind;
+    return this.#connection?.kind ?? (this.#options.transport === 'http' ? 'http' : 'websocket');
   }
   /** `true` while the session holds (or is about to open) a socket or polls. */
   get active(): boolean {
@@ -67,13 +60,14 @@ export class ScanSession extends LinkSession {
   }
   /** Settles once the session's last socket is closed (at once when it has none). */
   get closed(): Promise<void> {
-    return this.#closed;
+    return this.#connection?.closed ?? this.#waited;
   }
 
   readonly #options: ResolvedScanOptions;
-  #closed: Promise<void> = Promise.resolve();
-  #transport: Transport | undefined;
-  #progress = freshProgress('websocket');
+  /** What the run waits for before it connects (the previous session's socket, a Logout). */
+  #waited: Promise<void> = Promise.resolve();
+  #connection: ScanConnection | undefined;
+  #progress = freshProgress();
 
   constructor(config: ScanConfig, options: ScanSessionOptions = {}) {
     super(config);
@@ -89,8 +83,9 @@ export class ScanSession extends LinkSession {
    */
   start(after?: Promise<unknown>, { afterLogout = false }: { afterLogout?: boolean } = {}): void {
     const signal = this.newRun();
-    const kind = this.#options.transport === 'http' ? 'http' : 'websocket';
-    const progress = (this.#progress = freshProgress(kind));
+    const progress = (this.#progress = freshProgress());
+    this.#connection = undefined;
+    this.#waited = Promise.resolve();
     if (this.configProblem) return this.fail('invalidConfig', this.configProblem.message);
     const { firstCodeTimeoutMs, slowHintAfterMs, logoutWaitMs, debug } = this.#options;
     progress.endFirstCodeWait = this.later(firstCodeTimeoutMs, () => void this.#noFirstCode());
@@ -100,34 +95,15 @@ export class ScanSession extends LinkSession {
     const begin = () => {
       if (signal.aborted) return;
       this.#setPhase('preparing', 'loggingOut');
-      if (kind === 'http') this.#startPolling();
-      else void this.#connect();
+      this.#connection = new ScanConnection(this.endpoints!, this.#options, signal, this.#connectionHost(progress));
+      this.#connection.start();
     };
     if (!after && !afterLogout) return begin();
     const waits = [Promise.race([after, new Promise((resolve) => this.later(1_000, () => resolve(undefined)))])];
     if (afterLogout) waits.push(waitForLogout(this.endpoints!, signal, logoutWaitMs, debug));
-    const waited = Promise.all(waits).then(() => {});
     // Until this session has a socket of its own, its `closed` is the one it waits for.
-    this.#closed = waited;
-    void waited.then(begin);
-  }
-
-  /** The view could not decode the code on screen: treat it like a malformed frame (the previous code, or the placeholder, stays). */
-  rejectImage(image: string): void {
-    const progress = this.#progress;
-    if (this.state !== 'qr' || image !== progress.qrImage) return;
-    this.#options.debug('ignored a qrCode whose image does not decode');
-    progress.qrImage = progress.previousImage;
-    progress.previousImage = undefined;
-    if (progress.qrImage) return this.changed();
-    progress.qrShown = false;
-    this.setState('connecting');
-  }
-
-  /** Hands a transport to the current run: it closes when the run ends (or `#stopCodes()`). */
-  #own(transport: Transport): void {
-    this.#transport = transport;
-    this.signal.addEventListener('abort', () => transport.close(), { once: true });
+    this.#waited = Promise.all(waits).then(() => {});
+    void this.#waited.then(begin);
   }
 
   /** Linking is being confirmed: no more codes, no window. */
@@ -135,38 +111,10 @@ export class ScanSession extends LinkSession {
     const progress = this.#progress;
     progress.confirming = true;
     progress.endWindow();
-    this.#transport?.close();
-    progress.qrImage = progress.previousImage = undefined;
+    this.#connection?.close();
+    progress.qrImage = undefined;
     progress.phase = phase;
     this.setState('connecting');
-  }
-
-  #sink(overrides: Partial<TransportSink>): TransportSink {
-    return { message: (m) => this.#handle(m), debug: this.#options.debug, ...overrides };
-  }
-
-  async #connect(): Promise<void> {
-    const Socket = this.#options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
-    if (!Socket) {
-      return this.fail('connection', 'WebSocket is not available here: pass a WebSocket class (e.g. the ws package) as the WebSocket option, or use transport "http".');
-    }
-    const endpoints = this.endpoints!;
-    const signal = this.signal;
-    // GREEN-API allows one scanqrcode handshake per second per instance.
-    const slot = takeSlot(endpoints.httpBase, 'scanqrcode', signal);
-    if (slot) await slot;
-    if (signal.aborted) return;
-    this.#progress.attempts++;
-    const sink = this.#sink({ opened: () => (this.#progress.everOpened = true), dropped: () => void this.#dropped() });
-    try {
-      const options = { WebSocket: Socket, connectTimeoutMs: this.#options.connectTimeoutMs, protocols: endpoints.protocols };
-      const transport = openWebSocket(endpoints.socketUrl, options, sink);
-      this.#own(transport);
-      this.#closed = transport.closed;
-    } catch {
-      if (this.#options.transport === 'auto') this.#switchToHttp();
-      else this.fail('connection', `Could not connect to ${endpoints.origin}.`);
-    }
   }
 
   #handle(message: ServerMessage): void {
@@ -183,13 +131,6 @@ export class ScanSession extends LinkSession {
       case 'timeoutExpired':
         return this.fail('timeoutExpired', message.message || this.#timeoutText);
       case 'error':
-        // "instance in starting process try later": no code yet; the socket closes and is opened
-        // again until the first-code wait ends (then GetStateInstance says `starting`).
-        if (!progress.qrShown && STARTING.test(message.message)) {
-          progress.startingSeen = true;
-          progress.notice = message.message;
-          return this.changed();
-        }
         return this.fail('error', message.message || 'GREEN-API reported an error.');
     }
   }
@@ -206,10 +147,8 @@ export class ScanSession extends LinkSession {
     if (!decodes) return debug('ignored a qrCode whose image does not decode');
     progress.codeShown = seq;
     if (!progress.qrShown) this.#firstCode();
-    progress.retries = 0;
-    progress.droppedAt = undefined;
+    this.#connection?.codeArrived();
     progress.notice = undefined;
-    progress.previousImage = progress.qrImage;
     progress.qrImage = image;
     if (this.state === 'qr') return this.changed();
     this.setState('qr');
@@ -226,95 +165,38 @@ export class ScanSession extends LinkSession {
     // The server ends the window itself; this guard covers a server that never does.
     progress.endWindow = this.later(scanWindowMs + graceMs, () => this.fail('timeoutExpired', this.#timeoutText));
     // Over HTTP no accountData comes: GetStateInstance tells when the phone linked.
-    if (progress.kind === 'http') this.#watch(0);
+    if (this.transport === 'http') this.#watch(0);
   }
 
   /** No code within `firstCodeTimeoutMs`: ask the instance why, and say so. */
   async #noFirstCode(): Promise<void> {
     const signal = this.signal;
-    const found = await diagnose(this.endpoints!, signal, this.#options.requestTimeoutMs);
-    if (signal.aborted) return;
-    const waited = `No QR code within ${seconds(this.#options.firstCodeTimeoutMs)} s`;
-    if ('fail' in found) return this.fail(found.fail);
-    if ('unreachable' in found) return this.fail('connection', `${waited}; ${found.unreachable.message}`);
-    this.fail('instanceStarting', `${waited} (getStateInstance: ${found.state})`);
+    const failure = await explainNoCode(this.endpoints!, signal, this.#options.requestTimeoutMs, `No QR code within ${seconds(this.#options.firstCodeTimeoutMs)} s`);
+    if (!signal.aborted) this.fail(failure);
   }
 
-  /** The socket closed (or never opened) before a terminal message. */
-  async #dropped(): Promise<void> {
-    const { backoffMs, maxConnectAttempts, transport, reconnectBudgetMs } = this.#options;
-    const progress = this.#progress;
-    const origin = this.endpoints!.origin;
-    if (!progress.everOpened) {
-      // One GetStateInstance tells a refused token (or a blocked instance) from a blocked network,
-      // and from a GREEN-API that cannot be reached at all (no reason to try HTTP then).
-      if (progress.attempts === 1 && !(await this.#diagnosed())) return;
-      // Two failures in a row without ever opening while HTTP works: websockets are probably blocked on the way.
-      if (transport === 'auto' && !progress.unreachable && progress.attempts >= Math.min(2, maxConnectAttempts)) return this.#switchToHttp();
-      if (progress.attempts >= maxConnectAttempts) return this.fail('connection', `Could not connect to ${origin}.`);
-    } else if (!progress.startingSeen) {
-      progress.droppedAt ??= Date.now();
-      if (Date.now() - progress.droppedAt >= reconnectBudgetMs) return this.fail('connection', `The connection to ${origin} was lost.`);
-    }
-    const delay = backoffMs[Math.min(progress.retries++, backoffMs.length - 1)];
-    if (progress.qrShown && Date.now() + delay >= (this.expiresAt ?? 0)) return this.fail('connection', `The connection to ${origin} was lost.`);
-    progress.qrImage = progress.previousImage = undefined;
-    progress.codesDropped = progress.codesReceived;
-    if (progress.everOpened) progress.phase = 'reconnecting';
-    this.setState('connecting');
-    this.later(delay, () => void this.#connect());
-  }
-
-  /** After a socket that never opened: `false` when GetStateInstance says why (and the session failed). */
-  async #diagnosed(): Promise<boolean> {
-    const signal = this.signal;
-    const found = await diagnose(this.endpoints!, signal, this.#options.requestTimeoutMs);
-    if (signal.aborted) return false;
-    if ('fail' in found) this.fail(found.fail);
-    if ('unreachable' in found) this.#progress.unreachable = true;
-    return !('fail' in found);
-  }
-
-  /** `auto`: the socket never opened; poll the HTTP methods for the rest of the session. */
-  #switchToHttp(): void {
-    this.#progress.kind = 'http';
-    this.#setPhase('preparing', 'reconnecting');
-    this.changed();
-    this.#options.debug('the websocket could not be opened; polling the HTTP QR method instead');
-    this.#startPolling();
-  }
-
-  #startPolling(): void {
-    const endpoints = this.endpoints!;
-    this.#progress.failedPolls = 0;
-    if (this.state !== 'connecting') this.setState('connecting');
-    const sink = this.#sink({ message: (m) => this.#receiveHttp(m), failed: (e) => this.#pollFailed(e) });
-    const { pollIntervalMs, qrTimeoutMs } = this.#options;
-    const signal = this.signal;
-    void import('./transports/http-poll.js').then(({ pollQrCodes }) => {
-      if (!signal.aborted) this.#own(pollQrCodes(endpoints, { intervalMs: pollIntervalMs, timeoutMs: qrTimeoutMs }, sink));
-    });
-  }
-
-  #receiveHttp(message: ServerMessage): void {
-    const progress = this.#progress;
-    progress.failedPolls = 0;
-    if (message.type === 'error' && !ASKS_FOR_LOGOUT.test(message.message)) {
-      // GREEN-API's chat app shows the QR method's error and keeps polling.
-      progress.notice = message.message;
-      return this.changed();
-    }
-    progress.notice = undefined;
-    this.#handle(message);
-  }
-
-  #pollFailed(error: GreenApiError): void {
-    const progress = this.#progress;
-    this.#options.debug(`QR poll failed: ${error.message}`);
-    const verdict = classify(error);
-    if ('fail' in verdict) return this.fail(verdict.fail);
-    if ('starting' in verdict || progress.qrShown) return;
-    if (++progress.failedPolls >= this.#options.maxConnectAttempts) this.fail('connection', `Could not connect to ${this.endpoints!.origin}.`);
+  /** What the run's connection tells the session. */
+  #connectionHost(progress: RunProgress): ConnectionHost {
+    return {
+      progress,
+      expiresAt: () => this.expiresAt,
+      message: (m) => this.#handle(m),
+      fail: (failure) => this.fail(failure),
+      notice: (text) => {
+        progress.notice = text;
+        if (text) this.changed();
+      },
+      lost: (reconnecting) => {
+        progress.qrImage = undefined;
+        progress.codesDropped = progress.codesReceived;
+        if (reconnecting) progress.phase = 'reconnecting';
+        this.setState('connecting');
+      },
+      switched: () => {
+        if (progress.phase === 'reconnecting') progress.phase = 'preparing';
+        this.changed();
+      },
+    };
   }
 
   /** `alreadyLogged` after a code: stop showing codes and ask GetStateInstance whether the phone linked. */
@@ -327,13 +209,8 @@ export class ScanSession extends LinkSession {
   /** Watches GetStateInstance until the instance is linked, refused, blocked or stuck `starting`. */
   #watch(notAuthorizedLimit: number): void {
     const { statePollIntervalMs, requestTimeoutMs, startingTimeoutMs, debug } = this.#options;
-    // One watcher at a time: confirming an alreadyLogged replaces the one the first HTTP code started.
-    this.#progress.stopWatch();
-    const watching = new AbortController();
-    this.signal.addEventListener('abort', () => watching.abort(), { once: true });
-    this.#progress.stopWatch = () => watching.abort();
+    // Confirming an alreadyLogged replaces the watcher the first HTTP code started.
     this.watchState({
-      signal: watching.signal,
       intervalMs: statePollIntervalMs,
       timeoutMs: requestTimeoutMs,
       startingTimeoutMs,
@@ -358,5 +235,4 @@ export class ScanSession extends LinkSession {
   get #timeoutText(): string {
     return `The QR code was not scanned within ${seconds(this.#options.scanWindowMs)} seconds.`;
   }
-
 }

@@ -5,7 +5,6 @@ import { DEFAULT_API_URL, resolveConfig } from '../core/config.js';
 import { ModeChangeEvent, type AccountData, type ScanFailure, type ScanState } from '../core/events.js';
 import { logout } from '../core/green-api.js';
 import { PhoneLinkSession } from '../core/phone-link-session.js';
-import { ScanSession } from '../core/scan-session.js';
 import { ClockController } from './clock-controller.js';
 import { LinkController, type LinkSessionOptions, type LinkSettings } from './link-controller.js';
 import { format, langOf, stringsFor, type Strings } from './localize.js';
@@ -263,10 +262,6 @@ export class GreenQrScan extends LitElement {
 
   #actions: ViewActions = {
     retry: () => this.restart(),
-    badImage: (event: Event) => {
-      const session = this.#link.session;
-      if (session instanceof ScanSession) session.rejectImage((event.target as HTMLImageElement).getAttribute('src') ?? '');
-    },
     logout: () => void this.#logout.run([]),
     toggleMode: () => {
       const previous = this.mode;

@@ -13,6 +13,16 @@ import { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent, type ScanSta
 import { PhoneLinkSession, type PhoneLinkOptions } from '../core/phone-link-session.js';
 import { ScanSession, type ScanSessionOptions } from '../core/scan-session.js';
 
+/** Whether a code decodes, by the browser's own image decoder: one that does not is never shown. */
+async function decodeImage(image: string): Promise<boolean> {
+  const img = new Image();
+  img.src = image;
+  return img.decode().then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Why a QR session is on hold. */
 export type SuspendReason = 'offline' | 'pagehide' | 'offscreen';
 
@@ -101,7 +111,7 @@ export class LinkController implements ReactiveController {
     const previous = this.session instanceof ScanSession ? this.session.closed : undefined;
     this.#detach();
     const { config, mode, options } = this.#settings();
-    const session = mode === 'phone' ? new PhoneLinkSession(config, options) : new ScanSession(config, options);
+    const session = mode === 'phone' ? new PhoneLinkSession(config, options) : new ScanSession(config, { decodeImage, ...options });
     const problem = session.configProblem;
     // A page still setting up (credentials not set yet) waits instead of failing.
     if (problem?.missing) return this.#sync();

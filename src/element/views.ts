@@ -68,7 +68,6 @@ export function sessionFacts(session: ScanSession | PhoneLinkSession | undefined
 export interface ViewActions {
   retry(): void;
   /** The code image did not decode. */
-  badImage(event: Event): void;
   logout(): void;
   toggleMode(): void;
   submitPhone(event: SubmitEvent): void;
@@ -132,10 +131,10 @@ function connectingView(v: ViewModel, a: ViewActions): View {
 /** GREEN-API's own words, as secondary detail. */
 const notice = (v: ViewModel) => (v.notice ? html`<p part="message" class="detail">${format(v.t.serverNotice, { message: v.notice })}</p>` : nothing);
 
-function qrView(v: ViewModel, a: ViewActions): View {
+function qrView(v: ViewModel): View {
   const { t } = v;
   return {
-    stage: html`<img part="qr" src=${v.qrImage ?? ''} alt=${t.qrAlt} width="256" height="256" @error=${a.badImage} />`,
+    stage: html`<img part="qr" src=${v.qrImage ?? ''} alt=${t.qrAlt} width="256" height="256" />`,
     status: t.qrReady,
     body: html`${countdown(v)}${v.fellBack ? hint(t.httpFallback) : nothing}${notice(v)}${steps(t.stepOpen, t.stepDevices, t.stepLink, t.stepScan)}`,
   };

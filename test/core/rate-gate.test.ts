@@ -1,6 +1,6 @@
 // GREEN-API's per-instance rate limits, kept by every request of the page (virtual clock).
 import { expect } from '@open-wc/testing';
-import { RATE_LIMITS, holdBack, retryAfterMs, takeSlot } from '../../src/core/rate-gate.js';
+import { RATE_LIMITS, answered, holdBack, retryAfterMs, takeSlot } from '../../src/core/rate-gate.js';
 import { VirtualClock } from '../helpers/clock.js';
 
 describe('core/rate-gate (virtual clock)', () => {
@@ -51,6 +51,38 @@ describe('core/rate-gate (virtual clock)', () => {
     void takeSlot(base, 'logout')!.then(() => (at = clock.now - t0));
     await clock.tick(1500);
     expect(at).to.equal(1100);
+  });
+
+  it('answered: the next request of the method leaves a slot after the answer, not after the send (another method is free)', async () => {
+    expect(takeSlot(base, 'getStateInstance')).to.equal(undefined);
+    // The answer took 3 s: a poller asking again at once waits a whole slot from the answer.
+    await clock.tick(3000);
+    answered(base, 'getStateInstance');
+    let at = -1;
+    const t0 = clock.now;
+    void takeSlot(base, 'getStateInstance')!.then(() => (at = clock.now - t0));
+    expect(takeSlot(base, 'getWaSettings')).to.equal(undefined);
+    await clock.tick(1099);
+    expect(at).to.equal(-1);
+    await clock.tick(1);
+    expect(at).to.equal(1100);
+    // qr: a third of a second (plus the margin) after its answer.
+    answered(base, 'qr');
+    let qrAt = -1;
+    const t1 = clock.now;
+    void takeSlot(base, 'qr')!.then(() => (qrAt = clock.now - t1));
+    await clock.tick(500);
+    expect(qrAt).to.be.closeTo(433.3, 1);
+  });
+
+  it('answered never shortens a longer hold (a 429)', async () => {
+    holdBack(base, 'logout', clock.now + 5000);
+    answered(base, 'logout');
+    let at = -1;
+    const t0 = clock.now;
+    void takeSlot(base, 'logout')!.then(() => (at = clock.now - t0));
+    await clock.tick(6000);
+    expect(at).to.equal(5000);
   });
 
   it('holdBack (a 429) holds the method back; Retry-After in seconds or as a date, 1 to 60 s', async () => {
