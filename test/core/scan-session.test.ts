@@ -29,15 +29,24 @@ describe('core/scan-session (virtual clock)', () => {
     return s;
   }
   const connections = async () => (await ws.connections()).length;
+  /** Connection `n` gets a code, which shows. */
+  async function codeOn(s: ScanSession, n: number, image = png) {
+    await ws.waitForConnection(n);
+    await ws.send({ type: 'qrCode', message: image });
+    await clock.until(() => s.state === 'qr');
+  }
+  /** The server drops the socket; the session shows `connecting` again. */
+  async function drop(s: ScanSession) {
+    await ws.close(1011);
+    await clock.until(() => s.state !== 'qr');
+  }
 
   it('reconnects after the first backoff delay, not before', async () => {
     const s = session({ backoffMs: [2000, 5000] });
     s.start();
-    await ws.waitForConnection(1);
-    await ws.send({ type: 'qrCode', message: png });
-    await clock.until(() => s.state === 'qr');
-    await ws.close(1011);
-    await clock.until(() => s.state === 'connecting');
+    await codeOn(s, 1);
+    await drop(s);
+    expect(s.state).to.equal('connecting');
     expect(s.reconnecting).to.equal(true);
     await clock.tick(1999);
     expect(await connections()).to.equal(1);
@@ -49,17 +58,12 @@ describe('core/scan-session (virtual clock)', () => {
   it('a new QR code resets the backoff: the next drop waits the first delay again', async () => {
     const s = session({ backoffMs: [2000, 10_000] });
     s.start();
-    await ws.waitForConnection(1);
-    await ws.send({ type: 'qrCode', message: png });
-    await clock.until(() => s.state === 'qr');
-    await ws.close(1011);
-    await clock.until(() => s.state === 'connecting');
+    await codeOn(s, 1);
+    await drop(s);
     await clock.tick(2000);
-    await ws.waitForConnection(2);
-    await ws.send({ type: 'qrCode', message: pngBase64(2) });
-    await clock.until(() => s.state === 'qr');
-    await ws.close(1011);
-    await clock.until(() => s.state === 'connecting');
+    await codeOn(s, 2, pngBase64(2));
+    await drop(s);
+    expect(s.state).to.equal('connecting');
     await clock.tick(2000);
     await ws.waitForConnection(3);
     s.close();
@@ -68,9 +72,7 @@ describe('core/scan-session (virtual clock)', () => {
   it('ends the window itself when the server never does: timeoutExpired after window + grace, socket closed by the client', async () => {
     const s = session({ scanWindowMs: 100_000, graceMs: 5_000 });
     s.start();
-    await ws.waitForConnection(1);
-    await ws.send({ type: 'qrCode', message: png });
-    await clock.until(() => s.state === 'qr');
+    await codeOn(s, 1);
     expect(s.expiresAt).to.equal(clock.now + 100_000);
     await clock.tick(104_999);
     expect(s.state).to.equal('qr');
@@ -83,10 +85,8 @@ describe('core/scan-session (virtual clock)', () => {
   it('a drop whose backoff would end after the window fails with connection', async () => {
     const s = session({ scanWindowMs: 10_000, backoffMs: [20_000] });
     s.start();
-    await ws.waitForConnection(1);
-    await ws.send({ type: 'qrCode', message: png });
-    await clock.until(() => s.state === 'qr');
-    await ws.close(1011);
+    await codeOn(s, 1);
+    await drop(s);
     await clock.until(() => s.state === 'failed');
     expect(failures[0].reason).to.equal('connection');
   });
