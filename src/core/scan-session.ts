@@ -8,12 +8,11 @@
 import type { ScanConfig } from './config.js';
 import { classify } from './failures.js';
 import type { GreenApiError } from './green-api.js';
-import { diagnose, waitForLogout } from './instance-checks.js';
-import { LinkSession, accountFromNumber } from './link-session.js';
+import type { Diagnosis } from './instance-checks.js';
+import { LOAD_FAILED, LinkSession, accountFromNumber } from './link-session.js';
 import type { ServerMessage } from './protocol.js';
 import { takeSlot } from './rate-gate.js';
 import { freshProgress, resolveScanOptions, type ResolvedScanOptions, type ScanPhase, type ScanSessionOptions, type ScanTransport } from './scan-options.js';
-import { readLinkedNumber } from './state-poller.js';
 import type { Transport, TransportSink } from './transports/transport.js';
 import { openWebSocket, type WebSocketConstructor } from './transports/websocket.js';
 
@@ -105,7 +104,8 @@ export class ScanSession extends LinkSession {
     };
     if (!after && !afterLogout) return begin();
     const waits = [Promise.race([after, new Promise((resolve) => this.later(1_000, () => resolve(undefined)))])];
-    if (afterLogout) waits.push(waitForLogout(this.endpoints!, signal, logoutWaitMs, debug));
+    // (Loaded on demand; when it cannot be loaded, the session reports what it finds itself.)
+    if (afterLogout) waits.push(import('./http-api.js').then(({ waitForLogout }) => waitForLogout(this.endpoints!, signal, logoutWaitMs, debug), () => {}));
     const waited = Promise.all(waits).then(() => {});
     // Until this session has a socket of its own, its `closed` is the one it waits for.
     this.#closed = waited;
@@ -232,9 +232,10 @@ export class ScanSession extends LinkSession {
   /** No code within `firstCodeTimeoutMs`: ask the instance why, and say so. */
   async #noFirstCode(): Promise<void> {
     const signal = this.signal;
-    const found = await diagnose(this.endpoints!, signal, this.#options.requestTimeoutMs);
+    const found = await this.#diagnose();
     if (signal.aborted) return;
     const waited = `No QR code within ${seconds(this.#options.firstCodeTimeoutMs)} s`;
+    if (!found) return this.fail('connection', `${waited}; ${LOAD_FAILED}`);
     if ('fail' in found) return this.fail(found.fail);
     if ('unreachable' in found) return this.fail('connection', `${waited}; ${found.unreachable.message}`);
     this.fail('instanceStarting', `${waited} (getStateInstance: ${found.state})`);
@@ -268,11 +269,18 @@ export class ScanSession extends LinkSession {
   /** After a socket that never opened: `false` when GetStateInstance says why (and the session failed). */
   async #diagnosed(): Promise<boolean> {
     const signal = this.signal;
-    const found = await diagnose(this.endpoints!, signal, this.#options.requestTimeoutMs);
+    const found = await this.#diagnose();
     if (signal.aborted) return false;
-    if ('fail' in found) this.fail(found.fail);
-    if ('unreachable' in found) this.#progress.unreachable = true;
-    return !('fail' in found);
+    if (found && 'fail' in found) this.fail(found.fail);
+    // No answer, or no way to ask (the checks could not be loaded: offline): GREEN-API is unreachable.
+    if (!found || 'unreachable' in found) this.#progress.unreachable = true;
+    return !(found && 'fail' in found);
+  }
+
+  /** GetStateInstance once (see `diagnose`); `undefined` when that code could not be loaded (it is fetched on demand). */
+  async #diagnose(): Promise<Diagnosis | undefined> {
+    const checks = await import('./http-api.js').catch(() => undefined);
+    return checks?.diagnose(this.endpoints!, this.signal, this.#options.requestTimeoutMs);
   }
 
   /** `auto`: the socket never opened; poll the HTTP methods for the rest of the session. */
@@ -291,9 +299,11 @@ export class ScanSession extends LinkSession {
     const sink = this.#sink({ message: (m) => this.#receiveHttp(m), failed: (e) => this.#pollFailed(e) });
     const { pollIntervalMs, qrTimeoutMs } = this.#options;
     const signal = this.signal;
-    void import('./transports/http-poll.js').then(({ pollQrCodes }) => {
-      if (!signal.aborted) this.#own(pollQrCodes(endpoints, { intervalMs: pollIntervalMs, timeoutMs: qrTimeoutMs }, sink));
-    });
+    // Loaded on demand: a transport that cannot be loaded fails the session with `connection`.
+    this.load(
+      () => import('./http-api.js'),
+      ({ pollQrCodes }) => !signal.aborted && this.#own(pollQrCodes(endpoints, { intervalMs: pollIntervalMs, timeoutMs: qrTimeoutMs }, sink)),
+    );
   }
 
   #receiveHttp(message: ServerMessage): void {
@@ -344,7 +354,8 @@ export class ScanSession extends LinkSession {
       // GetStateInstance says only "authorized": GetWaSettings tells the number (best effort).
       account: async (signal) => {
         this.#progress.endWindow();
-        return accountFromNumber(await readLinkedNumber(this.endpoints!, signal, requestTimeoutMs, debug));
+        const poller = await import('./http-api.js').catch(() => undefined);
+        return accountFromNumber(await poller?.readLinkedNumber(this.endpoints!, signal, requestTimeoutMs, debug));
       },
     });
   }

@@ -1,14 +1,12 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { Task, TaskStatus } from '@lit/task';
 import { DEFAULT_API_URL, resolveConfig } from '../core/config.js';
 import { ModeChangeEvent, type AccountData, type ScanFailure, type ScanState } from '../core/events.js';
-import { logout } from '../core/green-api.js';
-import { PhoneLinkSession } from '../core/phone-link-session.js';
+import type { PhoneLinkSession } from '../core/phone-link-session.js';
 import { ScanSession } from '../core/scan-session.js';
 import { ClockController } from './clock-controller.js';
 import { LinkController, type LinkSessionOptions, type LinkSettings } from './link-controller.js';
-import { format, langOf, stringsFor, type Strings } from './localize.js';
+import { NO_TEXT, format, langOf, localeLoading, stringsFor, type Strings } from './localize.js';
 import { langObserver } from './lang-observer.js';
 import { renderView, sessionFacts, type ViewActions, type ViewModel } from './views.js';
 import { styles } from './green-qr-scan.styles.js';
@@ -145,20 +143,13 @@ export class GreenQrScan extends LitElement {
 
   @state() private phoneInput = '';
   @state() private copied = false;
+  /** GREEN-API's Logout (loaded on demand): running, or failed. */
+  @state() private logoutStatus: 'idle' | 'pending' | 'failed' = 'idle';
 
   #link = new LinkController(this, this.attachInternals?.(), () => this.#settings());
   #clock = new ClockController(this, () => this.state === 'qr' || this.state === 'code');
-  #logout = new Task(this, {
-    autoRun: false,
-    task: async (_: [], { signal }) => {
-      const resolved = resolveConfig(this.#settings().config);
-      if (!resolved.ok) throw new Error(resolved.message);
-      await logout(resolved.endpoints, signal);
-    },
-    // GREEN-API cleans up for a while after a Logout: the new session waits for that.
-    onComplete: () => this.#link.restart({ afterLogout: true }),
-    onError: (error) => console.warn(`[green-qr-scan] logout: ${(error as Error).message}`),
-  });
+  /** The language this element waits for (loaded on demand), while it loads. */
+  #localeLoading: Promise<void> | undefined;
   /** What the view shows, derived in `willUpdate`. */
   #view!: ViewModel;
   #announced = '';
@@ -188,6 +179,38 @@ export class GreenQrScan extends LitElement {
     this.#link.stop();
   }
 
+  /** GREEN-API's Logout, then a new session that waits for its cleanup. A failure is told in the view ("Could not log out") and the console. */
+  async #logout(): Promise<void> {
+    if (this.logoutStatus === 'pending') return;
+    this.logoutStatus = 'pending';
+    try {
+      const resolved = resolveConfig(this.#settings().config);
+      if (!resolved.ok) throw new Error(resolved.message);
+      // Loaded on demand: a part that cannot be loaded is a Logout that failed.
+      const { logout } = await import('../core/http-api.js');
+      await logout(resolved.endpoints);
+      this.logoutStatus = 'idle';
+      this.#link.restart({ afterLogout: true });
+    } catch (error) {
+      this.logoutStatus = 'failed';
+      console.warn(`[green-qr-scan] logout: ${(error as Error).message}`);
+    }
+  }
+
+  /** Resolves once the element shows what it should, including the parts it loads on demand (the phone path, a language). */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let result = await super.getUpdateComplete();
+    for (let pending = this.#pending(); pending; pending = this.#pending()) {
+      await pending;
+      result = await super.getUpdateComplete();
+    }
+    return result;
+  }
+
+  #pending(): Promise<void> | undefined {
+    return this.#link.loading ?? this.#localeLoading;
+  }
+
   /** The settings a new session is made from. */
   #settings(): LinkSettings {
     const config = { instanceId: this.instanceId, token: this.token, ticket: this.ticket, apiUrl: this.apiUrl };
@@ -215,9 +238,14 @@ export class GreenQrScan extends LitElement {
   #viewModel(): ViewModel {
     const { suspended, session } = this.#link;
     const facts = sessionFacts(session, this.#clock.now, this.sessionOptions);
+    const lang = this.lang || langOf(this);
+    // A language loaded on demand: no text until it is there (rather than another language's).
+    const loading = localeLoading(lang);
+    if (loading && loading !== this.#localeLoading) void loading.then(() => this.requestUpdate());
+    this.#localeLoading = loading;
     return {
       ...facts,
-      t: stringsFor(this.lang || langOf(this), this.strings),
+      t: loading ? NO_TEXT : stringsFor(lang, this.strings),
       state: this.state,
       phone: this.mode === 'phone',
       waiting: suspended.has('offline') ? 'offline' : suspended.size && (this.instanceId || this.token || this.ticket) ? 'paused' : 'idle',
@@ -228,8 +256,8 @@ export class GreenQrScan extends LitElement {
       failure: this.failure,
       allowLogout: this.allowLogout,
       ticketMode: Boolean(this.ticket),
-      loggingOut: this.#logout.status === TaskStatus.PENDING,
-      logoutFailed: this.#logout.status === TaskStatus.ERROR,
+      loggingOut: this.logoutStatus === 'pending',
+      logoutFailed: this.logoutStatus === 'failed',
     };
   }
 
@@ -267,7 +295,7 @@ export class GreenQrScan extends LitElement {
       const session = this.#link.session;
       if (session instanceof ScanSession) session.rejectImage((event.target as HTMLImageElement).getAttribute('src') ?? '');
     },
-    logout: () => void this.#logout.run([]),
+    logout: () => void this.#logout(),
     toggleMode: () => {
       const previous = this.mode;
       this.mode = previous === 'phone' ? 'qr' : 'phone';
@@ -276,7 +304,7 @@ export class GreenQrScan extends LitElement {
     submitPhone: (event: SubmitEvent) => {
       event.preventDefault();
       this.copied = false;
-      if (this.#link.session instanceof PhoneLinkSession) this.#link.session.submit(this.phoneInput);
+      (this.#link.session as Partial<PhoneLinkSession> | undefined)?.submit?.(this.phoneInput);
     },
     inputPhone: (event: InputEvent) => (this.phoneInput = (event.target as HTMLInputElement).value),
     copy: async () => {
