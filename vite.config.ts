@@ -1,7 +1,11 @@
 import { defineConfig } from 'vite';
 import { minifyCssPlugin } from './scripts/minify-css.mjs';
 
-// Builds the drop-in CDN file: one minified ES module with Lit inlined that registers the element.
+// Builds the drop-in CDN file: a minified ES module with Lit inlined that registers the element
+// (src/bundled.ts), plus the parts it loads on demand (the phone path, the HTTP transport, Logout,
+// GREEN-API's HTTP methods, Russian) as chunks in the same folder, imported with relative
+// `import("./…")`: a copy of dist/ on a CDN works unchanged. Chunk names carry a hash of their
+// content, so they are the same on any machine (scripts/build.mjs minifies them fully).
 // (The unbundled ESM build for npm is tsc's output; see scripts/build.mjs.) The CSS of Lit's `css`
 // templates is minified at build time (scripts/minify-css.mjs), here and in the ESM build.
 export default defineConfig({
@@ -12,16 +16,31 @@ export default defineConfig({
     target: 'es2022',
     minify: 'esbuild',
     sourcemap: false,
+    // No `<link rel=modulepreload>` helper: the chunks are loaded only when needed.
+    modulePreload: false,
     lib: {
-      entry: 'src/define.ts',
+      entry: 'src/bundled.ts',
       formats: ['es'],
       fileName: () => 'green-qr-scan.bundled.js',
     },
     rollupOptions: {
-      output: { inlineDynamicImports: true },
+      output: {
+        chunkFileNames: 'green-qr-scan.[name]-[hash].js',
+        // GREEN-API's HTTP side (src/core/http-api.ts and what it re-exports) is one chunk, shared
+        // by the sessions, Logout and the phone path, rather than several small ones (each file
+        // compresses on its own). Only these modules: what they import from the element's own
+        // code stays in the drop-in file.
+        manualChunks: (id) => (/\/src\/core\/(http-api|green-api|instance-checks|state-poller|transports\/http-poll)\.ts$/.test(id) ? 'http-api' : undefined),
+        onlyExplicitManualChunks: true,
+      },
+      // The entry may export more than src/bundled.ts does (what its chunks import from it), so
+      // that it is the one file that holds Lit and the element (no facade in front of it).
+      preserveEntrySignatures: 'allow-extension',
     },
   },
   esbuild: {
     legalComments: 'none',
+    // Russian as UTF-8, not `\u` escapes (module scripts are always decoded as UTF-8).
+    charset: 'utf8',
   },
 });

@@ -12,11 +12,18 @@ import { wsServerPlugin } from './test/helpers/ws-server-plugin.mjs';
 import { sourcePlugin } from './test/helpers/source-plugin.mjs';
 import { fcSeedPlugin } from './test/helpers/fc-seed-plugin.mjs';
 import { bundlePlugin } from './test/helpers/bundle-plugin.mjs';
+import { chunkGate } from './test/helpers/chunk-gate-plugin.mjs';
+import { viteApp } from './test/helpers/vite-app-plugin.mjs';
 import { chromiumLaunch } from './scripts/chromium.mjs';
 
 /** The strict policy of the hardening issue; test/csp/page.html is served with it (test/csp.test.ts). */
 export const STRICT_CSP =
   "default-src 'none'; script-src 'self'; connect-src ws://127.0.0.1:*; img-src data:; style-src 'self'; require-trusted-types-for 'script'";
+
+/** The drop-in build under /__dropin/<folder>/, whose files tests can refuse or hold (test/chunks.test.ts). */
+const dropInGate = chunkGate();
+/** A Vite app that imports the package, built on first use (test/vite-app.test.ts). */
+const viteAppServer = viteApp();
 
 const concurrency = Number(process.env.WTR_CONCURRENCY) || Math.min(2, Math.max(1, os.cpus().length));
 
@@ -35,12 +42,16 @@ export default {
       if (context.path.startsWith('/test/csp/')) context.set('Content-Security-Policy', STRICT_CSP);
       return next();
     },
+    dropInGate.middleware,
+    viteAppServer.middleware,
   ],
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
     wsServerPlugin(),
     fcSeedPlugin(),
     bundlePlugin(),
+    dropInGate.plugin,
+    viteAppServer.plugin,
     httpServerPlugin(),
     mockPlugin(),
     sourcePlugin(),

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { transform } from 'esbuild';
 import { build } from 'vite';
+import { dropInChunks } from './chunks.mjs';
 import { minifyCssTemplates } from './minify-css.mjs';
 
 const dist = new URL('../dist/', import.meta.url);
@@ -25,10 +26,12 @@ for (const file of jsFiles) {
 // green-qr-scan/server (Node types, no DOM) is its own project: dist/server/.
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'src/server/tsconfig.json'], { stdio: 'inherit' });
 await build({ logLevel: 'warn' });
-// Vite leaves whitespace in ES library builds (to keep pure annotations); the drop-in file is an
-// end product, so minify it fully.
-const bundled = new URL('green-qr-scan.bundled.js', dist);
-const { code } = await transform(readFileSync(bundled, 'utf8'), { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' });
-writeFileSync(bundled, code);
+// Vite leaves whitespace in ES library builds (to keep pure annotations); the drop-in file and its
+// on-demand chunks (scripts/chunks.mjs finds them) are an end product, so minify them fully.
+for (const { file } of dropInChunks(dist).chunks) {
+  const url = new URL(file, dist);
+  const { code } = await transform(readFileSync(url, 'utf8'), { minify: true, format: 'esm', target: 'es2022', legalComments: 'none', charset: 'utf8' });
+  writeFileSync(url, code);
+}
 execFileSync(process.execPath, ['scripts/manifest-docs.mjs', '--dist'], { stdio: 'inherit' });
 console.log('built dist/ (ESM + .d.ts) and dist/green-qr-scan.bundled.js');

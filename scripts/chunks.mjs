@@ -7,17 +7,25 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { parseAst } from 'vite';
 
 /**
- * Gzip ceiling per chunk name (the file name without its content hash). Today the drop-in is one
- * file; a new chunk without a ceiling fails the check, so each one gets its own line here.
+ * Gzip ceiling per chunk name (the file name without its content hash). A new chunk without a
+ * ceiling fails the check, so each one gets its own line here.
  */
-// Raised from 22,000 / 16,000 when issues 10–12 landed (the real-service behaviour, its texts in
-// en and ru, tickets): 26,093 / 19,572 B gzip then. Issue 14 splits the file into on-demand chunks
-// and brings these down.
+// Issue 14 split the drop-in file (26,364 B gzip then) into the file a page loads before its first
+// QR code and chunks loaded on demand. Measured then (gzip): the drop-in file 20,252 (Lit 5,836 of
+// it), GREEN-API's HTTP side (instance checks, state watcher, HTTP transport, Logout,
+// GetAuthorizationCode) 3,313, the phone path 1,866, Russian 1,973; all 27,404; own code 21,052.
+// Logout then became a chunk of its own (its `@lit/task` and the action, 1,083 B; the HTTP call is
+// in http-api). The ceilings leave a few per cent for small fixes; the goals (TARGETS) are not met
+// yet: see bench/README.md for what stands in the way.
 export const CEILINGS = {
-  'green-qr-scan.bundled.js': 27_000,
+  'green-qr-scan.bundled.js': 20_700,
+  'green-qr-scan.http-api.js': 3_450,
+  'green-qr-scan.phone.js': 1_950,
+  'green-qr-scan.ru.js': 2_050,
+  'green-qr-scan.logout.js': 1_150,
 };
-/** Gzip ceilings of the totals (today: the single file's). */
-export const TOTAL_CEILINGS = { firstQr: 27_000, all: 27_000, ownCode: 20_500 };
+/** Gzip ceilings of the totals: before the first QR code (entry + static imports), all chunks, own code. */
+export const TOTAL_CEILINGS = { firstQr: 20_700, all: 29_000, ownCode: 21_500 };
 /**
  * Issue 14's goals, reported (not enforced yet): ≤ 12,000 B gzip before the first QR (Lit
  * included), and all chunks together no bigger than the single file of its day (21,511 B gzip).

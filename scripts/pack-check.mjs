@@ -46,6 +46,11 @@ try {
   for (const needed of ['dist/define.js', 'dist/define.d.ts', 'dist/adapters/react.js', 'dist/session.js', 'dist/green-qr-scan.bundled.js', 'custom-elements.json', 'dist/vscode.html-custom-data.json', 'dist/web-types.json', 'dist/server/index.js', 'dist/server/index.d.ts']) {
     check(files.includes(needed), `tarball has ${needed}`);
   }
+  // The drop-in file loads its on-demand chunks from its own folder: each must be in the tarball.
+  const { dropInChunks } = await import('./chunks.mjs');
+  const dropIn = dropInChunks().chunks.map((c) => `dist/${c.file}`);
+  const missingChunks = dropIn.filter((f) => !files.includes(f));
+  check(dropIn.length > 1 && missingChunks.length === 0, `tarball has every chunk of the drop-in file (${dropIn.length} files)${missingChunks.length ? `; missing: ${missingChunks.join(', ')}` : ''}`);
   for (const [entry, target] of Object.entries(pkg.exports)) {
     const paths = typeof target === 'string' ? [target] : Object.values(target);
     for (const path of paths) check(files.includes(path.replace(/^\.\//, '')), `export ${entry} → ${path} is in the tarball`);

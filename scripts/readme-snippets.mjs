@@ -166,7 +166,7 @@ function typeCheck(snippets) {
     if (!files.size) return { failures: [], count: 0 };
     const declarations = Object.values(HOST_FUNCTIONS).map(([d]) => `  ${d}`).join('\n');
     writeFileSync(join(dir, 'host.d.ts'), `// Stand-ins for the reader's own code (scripts/readme-snippets.mjs).\ndeclare global {\n${declarations}\n}\nexport {};\n`);
-    const cdn = `${join(modules, pkg.name, 'dist', 'define.d.ts')}`;
+    const cdn = `${join(modules, pkg.name, 'dist', 'bundled.d.ts')}`;
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify(

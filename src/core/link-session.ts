@@ -7,7 +7,7 @@
  * late callback of an old run cannot touch the new one.
  */
 import { resolveConfig, type ConfigProblem, type Endpoints, type ScanConfig } from './config.js';
-import { watchLink, type LinkWatch } from './state-poller.js';
+import type { LinkWatch } from './state-poller.js';
 import {
   AccountLinkedEvent,
   ScanFailedEvent,
@@ -149,7 +149,23 @@ export abstract class LinkSession extends EventTarget {
       const account = await watch.account(signal);
       if (!signal.aborted) this.link(account);
     };
-    watchLink(this.endpoints!, { ...watch, signal, onLinked: () => void linked(), onFail: (failure) => this.fail(failure) });
+    this.load(
+      () => import('./http-api.js'),
+      ({ watchLink }) => !signal.aborted && watchLink(this.endpoints!, { ...watch, signal, onLinked: () => void linked(), onFail: (failure) => this.fail(failure) }),
+    );
+  }
+
+  /**
+   * Loads a part of the package that only some sessions need (a separate file of the drop-in build,
+   * a separate chunk in an app's bundle) and hands it to `use`, unless the run ended meanwhile. A
+   * part that cannot be loaded (offline, a refused request) fails the run with `connection`.
+   */
+  protected load<T>(importer: () => Promise<T>, use: (module: T) => void): void {
+    const signal = this.signal;
+    importer().then(
+      (module) => !signal.aborted && use(module),
+      () => !signal.aborted && this.fail('connection', LOAD_FAILED),
+    );
   }
 
   protected setState(state: ScanState, reason?: FailureReason): void {
@@ -166,6 +182,9 @@ export abstract class LinkSession extends EventTarget {
     this.dispatchEvent(new Event('change'));
   }
 }
+
+/** The message of a `connection` failure when a part of the package could not be loaded. */
+export const LOAD_FAILED = 'Could not load a part of green-qr-scan: check the network connection.';
 
 /** What a number-only confirmation (GetStateInstance, a phone code) tells of the account. */
 export const accountFromNumber = (digits: string | undefined): AccountData => ({

@@ -5,7 +5,8 @@
  * `code` a code on screen, then `linked` or `failed`.
  */
 import type { ScanConfig } from './config.js';
-import { formatAuthCode, getAuthorizationCode, GreenApiError, normalizePhoneNumber } from './green-api.js';
+// (Through http-api.js, the module the sessions load on demand: one chunk for GREEN-API's HTTP side.)
+import { formatAuthCode, getAuthorizationCode, GreenApiError, normalizePhoneNumber } from './http-api.js';
 import { LinkSession, accountFromNumber } from './link-session.js';
 import { classify } from './failures.js';
 

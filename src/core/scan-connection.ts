@@ -9,7 +9,8 @@ import type { Endpoints } from './config.js';
 import type { ScanFailure } from './events.js';
 import { classify } from './failures.js';
 import type { GreenApiError } from './green-api.js';
-import { diagnose } from './instance-checks.js';
+import type { Diagnosis } from './instance-checks.js';
+import { LOAD_FAILED } from './link-session.js';
 import type { ServerMessage } from './protocol.js';
 import { takeSlot } from './rate-gate.js';
 import type { ResolvedScanOptions, RunProgress } from './scan-options.js';
@@ -168,12 +169,14 @@ export class ScanConnection {
    * try HTTP then), and from one that rate-limits the instance. `false` when the session failed.
    */
   async #diagnosed(): Promise<boolean> {
-    const found = await diagnose(this.#endpoints, this.#signal, this.#options.requestTimeoutMs, true);
+    // The checks are loaded on demand: no way to ask (offline) is a GREEN-API that cannot be reached.
+    const checks = await import('./http-api.js').catch(() => undefined);
+    const found: Diagnosis | undefined = await checks?.diagnose(this.#endpoints, this.#signal, this.#options.requestTimeoutMs, true);
     if (this.#signal.aborted) return false;
-    if ('fail' in found) this.#host.fail(found.fail);
-    this.#unreachable = 'unreachable' in found;
-    this.#rateLimited = 'rateLimited' in found;
-    return !('fail' in found);
+    if (found && 'fail' in found) this.#host.fail(found.fail);
+    this.#unreachable = !found || 'unreachable' in found;
+    this.#rateLimited = !!found && 'rateLimited' in found;
+    return !(found && 'fail' in found);
   }
 
   /** `auto`: the socket never opened; poll the HTTP methods for the rest of the run. */
@@ -189,9 +192,11 @@ export class ScanConnection {
     const signal = this.#signal;
     const { pollIntervalMs, qrTimeoutMs, debug } = this.#options;
     const sink: TransportSink = { message: (m) => this.#received(m), failed: (e) => this.#pollFailed(e), debug };
-    void import('./transports/http-poll.js').then(({ pollQrCodes }) => {
-      if (!signal.aborted) this.#own(pollQrCodes(endpoints, { intervalMs: pollIntervalMs, timeoutMs: qrTimeoutMs }, sink));
-    });
+    // Loaded on demand: a transport that cannot be loaded ends the run with `connection`.
+    import('./http-api.js').then(
+      ({ pollQrCodes }) => !signal.aborted && this.#own(pollQrCodes(endpoints, { intervalMs: pollIntervalMs, timeoutMs: qrTimeoutMs }, sink)),
+      () => !signal.aborted && this.#fail(LOAD_FAILED),
+    );
   }
 
   #received(message: ServerMessage): void {

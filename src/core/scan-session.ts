@@ -6,12 +6,10 @@
  * Lit or in Node with the `ws` package.
  */
 import type { ScanConfig } from './config.js';
-import { explainNoCode, waitForLogout } from './instance-checks.js';
-import { LinkSession, accountFromNumber } from './link-session.js';
+import { LOAD_FAILED, LinkSession, accountFromNumber } from './link-session.js';
 import type { ServerMessage } from './protocol.js';
 import { ScanConnection, type ConnectionHost } from './scan-connection.js';
 import { freshProgress, resolveScanOptions, type ResolvedScanOptions, type RunProgress, type ScanPhase, type ScanSessionOptions, type ScanTransport } from './scan-options.js';
-import { readLinkedNumber } from './state-poller.js';
 import type { WebSocketConstructor } from './transports/websocket.js';
 
 export { SCAN_WINDOW_MS, type ScanPhase, type ScanSessionOptions, type ScanTransport, type ScanTransportOption } from './scan-options.js';
@@ -100,7 +98,8 @@ export class ScanSession extends LinkSession {
     };
     if (!after && !afterLogout) return begin();
     const waits = [Promise.race([after, new Promise((resolve) => this.later(1_000, () => resolve(undefined)))])];
-    if (afterLogout) waits.push(waitForLogout(this.endpoints!, signal, logoutWaitMs, debug));
+    // (Loaded on demand; when it cannot be loaded, the session reports what it finds itself.)
+    if (afterLogout) waits.push(import('./http-api.js').then(({ waitForLogout }) => waitForLogout(this.endpoints!, signal, logoutWaitMs, debug), () => {}));
     // Until this session has a socket of its own, its `closed` is the one it waits for.
     this.#waited = Promise.all(waits).then(() => {});
     void this.#waited.then(begin);
@@ -171,7 +170,10 @@ export class ScanSession extends LinkSession {
   /** No code within `firstCodeTimeoutMs`: ask the instance why, and say so. */
   async #noFirstCode(): Promise<void> {
     const signal = this.signal;
-    const failure = await explainNoCode(this.endpoints!, signal, this.#options.requestTimeoutMs, `No QR code within ${seconds(this.#options.firstCodeTimeoutMs)} s`);
+    const waited = `No QR code within ${seconds(this.#options.firstCodeTimeoutMs)} s`;
+    // The checks are loaded on demand: no way to ask (offline) is a GREEN-API that cannot be reached.
+    const checks = await import('./http-api.js').catch(() => undefined);
+    const failure = checks ? await checks.explainNoCode(this.endpoints!, signal, this.#options.requestTimeoutMs, waited) : { reason: 'connection' as const, message: `${waited}; ${LOAD_FAILED}` };
     if (!signal.aborted) this.fail(failure);
   }
 
@@ -221,7 +223,8 @@ export class ScanSession extends LinkSession {
       // GetStateInstance says only "authorized": GetWaSettings tells the number (best effort).
       account: async (signal) => {
         this.#progress.endWindow();
-        return accountFromNumber(await readLinkedNumber(this.endpoints!, signal, requestTimeoutMs, debug));
+        const poller = await import('./http-api.js').catch(() => undefined);
+        return accountFromNumber(await poller?.readLinkedNumber(this.endpoints!, signal, requestTimeoutMs, debug));
       },
     });
   }

@@ -1,19 +1,15 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { Task, TaskStatus } from '@lit/task';
-import { DEFAULT_API_URL, resolveConfig } from '../core/config.js';
+import { DEFAULT_API_URL } from '../core/config.js';
 import { ModeChangeEvent, type AccountData, type ScanFailure, type ScanState } from '../core/events.js';
-import { logout } from '../core/green-api.js';
-import { PhoneLinkSession } from '../core/phone-link-session.js';
+import type { PhoneLinkSession } from '../core/phone-link-session.js';
 import { ClockController } from './clock-controller.js';
+import { LogoutController } from './logout-controller.js';
 import { LinkController, type LinkSessionOptions, type LinkSettings } from './link-controller.js';
-import { format, langOf, stringsFor, type Strings } from './localize.js';
+import { NO_TEXT, langOf, localeLoading, stringsFor, type Strings } from './localize.js';
 import { langObserver } from './lang-observer.js';
-import { renderView, sessionFacts, type ViewActions, type ViewModel } from './views.js';
+import { announcement, renderView, sessionFacts, type ViewActions, type ViewModel } from './views.js';
 import { styles } from './green-qr-scan.styles.js';
-
-/** Seconds left at which the countdown is announced to assistive tech (not every second). */
-const ANNOUNCE_AT = [60, 30, 10];
 
 /**
  * Links a WhatsApp account to a GREEN-API instance: opens GREEN-API's `scanqrcode` websocket (or
@@ -147,17 +143,10 @@ export class GreenQrScan extends LitElement {
 
   #link = new LinkController(this, this.attachInternals?.(), () => this.#settings());
   #clock = new ClockController(this, () => this.state === 'qr' || this.state === 'code');
-  #logout = new Task(this, {
-    autoRun: false,
-    task: async (_: [], { signal }) => {
-      const resolved = resolveConfig(this.#settings().config);
-      if (!resolved.ok) throw new Error(resolved.message);
-      await logout(resolved.endpoints, signal);
-    },
-    // GREEN-API cleans up for a while after a Logout: the new session waits for that.
-    onComplete: () => this.#link.restart({ afterLogout: true }),
-    onError: (error) => console.warn(`[green-qr-scan] logout: ${(error as Error).message}`),
-  });
+  /** The language this element waits for (loaded on demand), while it loads. */
+  #localeLoading: Promise<void> | undefined;
+  /** GREEN-API's Logout, then a new session that waits for its cleanup. */
+  #logout = new LogoutController(this, () => this.#settings().config, () => this.#link.restart({ afterLogout: true }));
   /** What the view shows, derived in `willUpdate`. */
   #view!: ViewModel;
   #announced = '';
@@ -187,6 +176,20 @@ export class GreenQrScan extends LitElement {
     this.#link.stop();
   }
 
+  /** Resolves once the element shows what it should, including the parts it loads on demand (the phone path, a language). */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let result = await super.getUpdateComplete();
+    for (let pending = this.#pending(); pending; pending = this.#pending()) {
+      await pending;
+      result = await super.getUpdateComplete();
+    }
+    return result;
+  }
+
+  #pending(): Promise<void> | undefined {
+    return this.#link.loading ?? this.#localeLoading;
+  }
+
   /** The settings a new session is made from. */
   #settings(): LinkSettings {
     const config = { instanceId: this.instanceId, token: this.token, ticket: this.ticket, apiUrl: this.apiUrl };
@@ -208,15 +211,20 @@ export class GreenQrScan extends LitElement {
     if (this.hasUpdated && this.isConnected && settings.some((key) => changed.has(key))) this.restart();
     this.#link.settle();
     this.#view = this.#viewModel();
-    this.#announce();
+    this.#announced = announcement(this.#view, this.#announced);
   }
 
   #viewModel(): ViewModel {
     const { suspended, session } = this.#link;
     const facts = sessionFacts(session, this.#clock.now, this.sessionOptions);
+    const lang = this.lang || langOf(this);
+    // A language loaded on demand: no text until it is there (rather than another language's).
+    const loading = localeLoading(lang);
+    if (loading && loading !== this.#localeLoading) void loading.then(() => this.requestUpdate());
+    this.#localeLoading = loading;
     return {
       ...facts,
-      t: stringsFor(this.lang || langOf(this), this.strings),
+      t: loading ? NO_TEXT : stringsFor(lang, this.strings),
       state: this.state,
       phone: this.mode === 'phone',
       waiting: suspended.has('offline') ? 'offline' : suspended.size && (this.instanceId || this.token || this.ticket) ? 'paused' : 'idle',
@@ -227,17 +235,9 @@ export class GreenQrScan extends LitElement {
       failure: this.failure,
       allowLogout: this.allowLogout,
       ticketMode: Boolean(this.ticket),
-      loggingOut: this.#logout.status === TaskStatus.PENDING,
-      logoutFailed: this.#logout.status === TaskStatus.ERROR,
+      loggingOut: this.#logout.pending,
+      logoutFailed: this.#logout.failed,
     };
-  }
-
-  /** The countdown is announced at a few milestones, not every second. */
-  #announce(): void {
-    const { state, left, t } = this.#view;
-    if (state !== 'qr') this.#announced = '';
-    const milestone = ANNOUNCE_AT.find((n) => left <= n && left > n - 1.5);
-    if (state === 'qr' && milestone !== undefined) this.#announced = format(t.countdownAnnounce, { n: milestone });
   }
 
   protected override updated(): void {
@@ -262,7 +262,7 @@ export class GreenQrScan extends LitElement {
 
   #actions: ViewActions = {
     retry: () => this.restart(),
-    logout: () => void this.#logout.run([]),
+    logout: () => void this.#logout.run(),
     toggleMode: () => {
       const previous = this.mode;
       this.mode = previous === 'phone' ? 'qr' : 'phone';
@@ -271,7 +271,7 @@ export class GreenQrScan extends LitElement {
     submitPhone: (event: SubmitEvent) => {
       event.preventDefault();
       this.copied = false;
-      if (this.#link.session instanceof PhoneLinkSession) this.#link.session.submit(this.phoneInput);
+      (this.#link.session as Partial<PhoneLinkSession> | undefined)?.submit?.(this.phoneInput);
     },
     inputPhone: (event: InputEvent) => (this.phoneInput = (event.target as HTMLInputElement).value),
     copy: async () => {

@@ -10,8 +10,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ScanConfig } from '../core/config.js';
 import { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent, type ScanState } from '../core/events.js';
-import { PhoneLinkSession, type PhoneLinkOptions } from '../core/phone-link-session.js';
+import type { LinkSession } from '../core/link-session.js';
+import type { PhoneLinkOptions } from '../core/phone-link-session.js';
 import { ScanSession, type ScanSessionOptions } from '../core/scan-session.js';
+import { ChunkFailure, phoneChunk, type Chunk } from './chunk.js';
 
 /** Whether a code decodes, by the browser's own image decoder: one that does not is never shown. */
 async function decodeImage(image: string): Promise<boolean> {
@@ -38,7 +40,7 @@ export interface LinkSettings {
 
 export class LinkController implements ReactiveController {
   /** The current (or last) session; it stays after the host leaves the DOM so its outcome can be read. */
-  session: ScanSession | PhoneLinkSession | undefined = undefined;
+  session: LinkSession | undefined = undefined;
   /** Why the QR session is on hold; empty when it may run. */
   readonly suspended = new Set<SuspendReason>();
   /** The state the host shows and last announced. */
@@ -54,6 +56,12 @@ export class LinkController implements ReactiveController {
   #observer: IntersectionObserver | undefined;
   #offscreenTimer: ReturnType<typeof setTimeout> | undefined;
   #warned = '';
+  /** An on-demand chunk the next session needs, while it loads (see {@link LinkController.loading}). */
+  #loading: Promise<void> | undefined;
+  /** The chunk the next session needed did not load: that session is a `connection` failure. */
+  #loadFailed = false;
+  /** Counts `settle()`/`stop()`/disconnects: a chunk that arrives after one of them starts nothing. */
+  #generation = 0;
 
   constructor(host: ReactiveControllerHost & HTMLElement, internals: ElementInternals | undefined, settings: () => LinkSettings) {
     this.#host = host;
@@ -81,6 +89,7 @@ export class LinkController implements ReactiveController {
     clearTimeout(this.#offscreenTimer);
     this.#offscreenTimer = undefined;
     this.#startPending = this.#resume = false;
+    this.#generation++;
     this.session?.close();
     this.#sync();
   }
@@ -98,6 +107,7 @@ export class LinkController implements ReactiveController {
   /** Ends the session without `account-linked` or `scan-failed` (state `idle`) and starts none. */
   stop(): void {
     this.#startPending = this.#resume = false;
+    this.#generation++;
     this.#detach();
     this.#sync();
   }
@@ -109,12 +119,24 @@ export class LinkController implements ReactiveController {
     const afterLogout = this.#afterLogout;
     this.#afterLogout = false;
     const previous = this.session instanceof ScanSession ? this.session.closed : undefined;
+    const generation = ++this.#generation;
     this.#detach();
     const { config, mode, options } = this.#settings();
-    const session = mode === 'phone' ? new PhoneLinkSession(config, options) : new ScanSession(config, { decodeImage, ...options });
+    const loadFailed = this.#loadFailed;
+    this.#loadFailed = false;
+    let session: LinkSession;
+    if (loadFailed) {
+      session = new ChunkFailure(config);
+    } else if (mode === 'phone') {
+      // The phone path is loaded on demand: meanwhile the view shows its placeholder (state idle).
+      if (!phoneChunk.value) return this.#await(phoneChunk, generation);
+      session = new phoneChunk.value.PhoneLinkSession(config, options);
+    } else {
+      session = new ScanSession(config, { decodeImage, ...options });
+    }
     const problem = session.configProblem;
     // A page still setting up (credentials not set yet) waits instead of failing.
-    if (problem?.missing) return this.#sync();
+    if (problem?.missing && !loadFailed) return this.#sync();
     if (problem && this.#warned !== problem.message) {
       this.#warned = problem.message;
       console.warn(`[green-qr-scan] ${problem.message}`);
@@ -130,6 +152,27 @@ export class LinkController implements ReactiveController {
     // One scanqrcode session per instance: the new socket opens once the old one has closed.
     if (session instanceof ScanSession) session.start(previous, { afterLogout });
     else session.start();
+    this.#sync();
+  }
+
+  /** Settles once the on-demand chunks the current settings need are loaded (or failed to load). */
+  get loading(): Promise<void> | undefined {
+    return this.#loading;
+  }
+
+  /** Loads a chunk the next session needs, then starts that session (a `connection` failure if the chunk did not load). */
+  #await(chunk: Chunk<unknown>, generation: number): void {
+    const loading: Promise<void> = chunk
+      .load()
+      .then(
+        () => {},
+        () => void (this.#loadFailed = generation === this.#generation),
+      )
+      .then(() => {
+        if (this.#loading === loading) this.#loading = undefined;
+        if (generation === this.#generation) this.restart();
+      });
+    this.#loading = loading;
     this.#sync();
   }
 

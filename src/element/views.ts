@@ -5,13 +5,13 @@
  * escapes it), never as markup.
  */
 import { html, nothing, svg, type TemplateResult } from 'lit';
-import { ifDefined } from 'lit/directives/if-defined.js';
-import { live } from 'lit/directives/live.js';
 import type { ConfigField } from '../core/config.js';
 import type { AccountData, FailureReason, ScanFailure, ScanState } from '../core/events.js';
-import { PhoneLinkSession, type PhoneLinkOptions, type PhoneRequestError } from '../core/phone-link-session.js';
+import type { PhoneLinkOptions, PhoneLinkSession, PhoneRequestError } from '../core/phone-link-session.js';
 import type { ScanPhase } from '../core/scan-options.js';
 import { SCAN_WINDOW_MS, ScanSession, type ScanSessionOptions, type ScanTransport } from '../core/scan-session.js';
+import type { LinkSession } from '../core/link-session.js';
+import { phoneChunk } from './chunk.js';
 import { format, type Strings } from './localize.js';
 
 export interface ViewModel {
@@ -46,9 +46,10 @@ export interface ViewModel {
 }
 
 /** What the view takes from the running session (or the last one): the code, the time left, what it waits for. */
-export function sessionFacts(session: ScanSession | PhoneLinkSession | undefined, now: number, options: ScanSessionOptions & PhoneLinkOptions) {
+export function sessionFacts(session: LinkSession | undefined, now: number, options: ScanSessionOptions & PhoneLinkOptions) {
   const scan = session instanceof ScanSession ? session : undefined;
-  const phone = session instanceof PhoneLinkSession ? session : undefined;
+  // (The phone session's class is loaded on demand: see chunk.ts.)
+  const phone = phoneChunk.value && session instanceof phoneChunk.value.PhoneLinkSession ? (session as PhoneLinkSession) : undefined;
   const total = Math.round((phone ? (options.codeValidityMs ?? 150_000) : (options.scanWindowMs ?? SCAN_WINDOW_MS)) / 1000);
   const left = Math.max(0, Math.min(total, Math.ceil(((session?.expiresAt ?? 0) - now) / 1000)));
   const phase: ViewModel['phase'] = phone ? (phone.phase ?? (phone.state === 'connecting' ? 'requesting' : undefined)) : scan?.phase;
@@ -81,7 +82,7 @@ export interface View {
   body?: unknown;
 }
 
-const skeleton = html`<div part="skeleton" class="skeleton" aria-hidden="true"></div>`;
+export const skeleton = html`<div part="skeleton" class="skeleton" aria-hidden="true"></div>`;
 
 const icon = (kind: 'ok' | 'bad') =>
   html`<svg class="icon ${kind}" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
@@ -89,9 +90,9 @@ const icon = (kind: 'ok' | 'bad') =>
     ${kind === 'ok' ? svg`<path d="m7.5 12.5 3 3 6-6.5"></path>` : svg`<path d="M12 7v6"></path><path d="M12 16.5v.5"></path>`}
   </svg>`;
 
-const steps = (...items: string[]) => html`<ol part="instructions">${items.map((item) => html` <li>${item}</li>`)}</ol>`;
+export const steps = (...items: string[]) => html`<ol part="instructions">${items.map((item) => html` <li>${item}</li>`)}</ol>`;
 
-const hint = (text: string) => html`<p class="hint">${text}</p>`;
+export const hint = (text: string) => html`<p class="hint">${text}</p>`;
 
 /** `79001234567@c.us` → `+79001234567`; anything else is shown as it is. */
 export const phoneNumber = (wid: string) => {
@@ -101,7 +102,8 @@ export const phoneNumber = (wid: string) => {
 
 function idleView(v: ViewModel, a: ViewActions): View {
   const { t } = v;
-  if (v.phone) return { stage: phoneForm(v, a), status: t.phoneTitle };
+  // The number form, once the phone path is loaded (the placeholder meanwhile).
+  if (v.phone) return { stage: phoneChunk.value?.phoneForm(v, a) ?? skeleton, status: t.phoneTitle };
   return { stage: skeleton, status: v.waiting === 'offline' ? t.offline : v.waiting === 'paused' ? t.paused : t.idle };
 }
 
@@ -128,6 +130,16 @@ function connectingView(v: ViewModel, a: ViewActions): View {
   };
 }
 
+/** Seconds left at which the countdown is announced to assistive tech (not every second). */
+const ANNOUNCE_AT = [60, 30, 10];
+
+/** What the live region says: a milestone of the countdown while it passes, else what it said before (nothing outside `qr`). */
+export function announcement(v: ViewModel, previous: string): string {
+  if (v.state !== 'qr') return '';
+  const milestone = ANNOUNCE_AT.find((n) => v.left <= n && v.left > n - 1.5);
+  return milestone === undefined ? previous : format(v.t.countdownAnnounce, { n: milestone });
+}
+
 /** GREEN-API's own words, as secondary detail. */
 const notice = (v: ViewModel) => (v.notice ? html`<p part="message" class="detail">${format(v.t.serverNotice, { message: v.notice })}</p>` : nothing);
 
@@ -148,20 +160,6 @@ function countdown(v: ViewModel) {
   </div>`;
 }
 
-function codeView(v: ViewModel, a: ViewActions): View {
-  const { t } = v;
-  const code = v.code ?? '';
-  return {
-    stage: html`<div class="code-box">
-      <p part="code" class="code" aria-label=${format(t.codeAlt, { code: code.split('').join(' ') })}>${code}</p>
-      <button part="copy-button" type="button" @click=${a.copy}>${v.copied ? t.copied : t.copy}</button>
-      <span class="code-left">${format(t.countdownShort, { n: v.left })}</span>
-    </div>`,
-    status: t.codeTitle,
-    body: html`${steps(t.codeStepOpen, t.codeStepDevices, t.codeStepPhone, t.codeStepEnter)}${hint(t.codeWaiting)}`,
-  };
-}
-
 function linkedView(v: ViewModel): View {
   const account = v.account;
   return {
@@ -173,36 +171,6 @@ function linkedView(v: ViewModel): View {
       </p></slot
     >`,
   };
-}
-
-function phoneForm(v: ViewModel, a: ViewActions) {
-  const { t, requestError: e } = v;
-  const error = !e
-    ? ''
-    : e.kind === 'invalidNumber'
-      ? t.phoneInvalid
-      : e.kind === 'refused'
-        ? t.codeRefused
-        : e.reason === 'instanceStarting'
-          ? t.codeStarting
-          : t.codeFailed;
-  return html`<form part="phone-form" class="phone-form" novalidate @submit=${a.submitPhone}>
-    <label for="phone">${t.phoneLabel}</label>
-    <input
-      id="phone"
-      part="phone-input"
-      type="tel"
-      inputmode="tel"
-      autocomplete="tel"
-      placeholder=${t.phonePlaceholder}
-      aria-invalid=${e?.kind === 'invalidNumber' ? 'true' : 'false'}
-      aria-describedby=${ifDefined(error ? 'phone-error' : undefined)}
-      .value=${live(v.phoneInput)}
-      @input=${a.inputPhone}
-    />
-    ${error ? html`<p id="phone-error" class="error" role="alert">${error}</p>` : nothing}
-    <button part="phone-submit" type="submit">${t.phoneSubmit}</button>
-  </form>`;
 }
 
 /** Per reason: the headline, the hint, and whether a new attempt can help. */
@@ -270,7 +238,8 @@ const VIEWS: Record<ScanState, (v: ViewModel, a: ViewActions) => View> = {
   idle: idleView,
   connecting: connectingView,
   qr: qrView,
-  code: codeView,
+  // A code is shown only by the phone session, which comes with its views.
+  code: (v, a) => phoneChunk.value!.codeView(v, a),
   linked: linkedView,
   failed: failedView,
 };
