@@ -25,7 +25,7 @@ export const CEILINGS = {
   'green-qr-scan.logout.js': 1_150,
 };
 /** Gzip ceilings of the totals: before the first QR code (entry + static imports), all chunks, own code. */
-export const TOTAL_CEILINGS = { firstQr: 20_700, all: 29_000, ownCode: 21_500 };
+export const TOTAL_CEILINGS = { firstQr: 20_700, all: 29_000, ownCode: 22_000 };
 /**
  * Issue 14's goals, reported (not enforced yet): ≤ 12,000 B gzip before the first QR (Lit
  * included), and all chunks together no bigger than the single file of its day (21,511 B gzip).
