@@ -272,6 +272,7 @@ const VIEWS: Record<ScanState, (v: ViewModel, a: ViewActions) => View> = {
   connecting: connectingView,
   qr: qrView,
   code: codeView,
+  password: connectingView,
   linked: linkedView,
   failed: failedView,
 };
