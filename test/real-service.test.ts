@@ -35,7 +35,7 @@ const GREEN_API_LIMITS: Record<string, number> = { qr: 3, scanqrcode: 1, getStat
 const QUOTA_DESCRIPTION =
   'Monthly quota has been exceeded. Please go to your personal account and change the tariff to business https://console.green-api.com';
 const MOCK_WID = '79001234567@c.us';
-const NUMBER_ONLY = { wid: MOCK_WID, pushname: '', proxy: '', webhookUrl: '' };
+const NUMBER_ONLY = { wid: MOCK_WID, pushname: '', proxy: '', webhookUrl: '', messenger: 'whatsapp', phone: '79001234567' };
 const PHONE = '+7 900 123-45-67';
 
 /** The stand-in's test defaults, closer to GREEN-API: no socket timeout within a test, a new code every second. */

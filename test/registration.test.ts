@@ -80,6 +80,7 @@ describe('registration after the page registered the class under its own tag', (
   it("`customElements.define('my-tag', GreenQrScan)`, then `import 'green-qr-scan'`: no throw, green-qr-scan is a working subclass", async () => {
     const { win, report } = await inFreshFrame('own-tag-then-define', server.url);
     const el = win.document.createElement('green-qr-scan') as HTMLElement & { token: string };
+    el.setAttribute('messenger', 'whatsapp');
     el.setAttribute('instance-id', INSTANCE_ID);
     el.setAttribute('api-url', server.url);
     el.token = TOKEN;

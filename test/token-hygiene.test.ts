@@ -202,6 +202,7 @@ for (const tokenAs of ['property', 'attribute'] as const) {
     function create(setup: Setup, token = SECRET): GreenQrScan {
       collector = new Collector(token, tokenAs).start();
       const el = document.createElement('green-qr-scan') as GreenQrScan;
+      el.setAttribute('messenger', 'whatsapp');
       el.setAttribute('instance-id', setup.instanceId ?? INSTANCE_ID);
       el.setAttribute('api-url', setup.apiUrl);
       if (setup.mode) el.setAttribute('mode', setup.mode);
