@@ -49,7 +49,7 @@ describe('registration', () => {
     const server = await startWsServer();
     try {
       const tag = unsafeStatic('my-whatsapp-link');
-      const el = await fixture<GreenQrScan>(staticHtml`<${tag} instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN}></${tag}>`);
+      const el = await fixture<GreenQrScan>(staticHtml`<${tag} messenger="whatsapp" instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN}></${tag}>`);
       await server.waitForConnection(1);
       server.send({ type: 'qrCode', message: await pngBase64(1) });
       await waitUntil(() => el.shadowRoot!.querySelector('[part=qr]'));
