@@ -335,6 +335,8 @@ async function setProfile(name: string): Promise<void> {
 async function setMessenger(messenger: string): Promise<void> {
   const result = await mockRequest(`/mock/${MOCK_INSTANCE_ID}/messenger`, { messenger });
   logTo(log, 'mock', `mock: messenger ${text(result.state?.messenger)}`, messenger === 'whatsapp' ? undefined : 'no websocket; qr codes every 5 s; scan → pendingPassword when a cloud password is set');
+  // The element's `messenger="auto"` asks GetSettings once per instance: tell it the new one (this restarts it).
+  mockEl.setAttribute('messenger', messenger === 'v3' ? 'max' : messenger);
 }
 
 /** Fills the profile select from the stand-in, then applies `?profile=` / `?messenger=` or shows the instance's own. */

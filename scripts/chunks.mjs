@@ -18,14 +18,17 @@ import { parseAst } from 'vite';
 // in http-api). The ceilings leave a few per cent for small fixes; the goals (TARGETS) are not met
 // yet: see bench/README.md for what stands in the way.
 export const CEILINGS = {
-  'green-qr-scan.bundled.js': 20_700,
-  'green-qr-scan.http-api.js': 3_450,
+  'green-qr-scan.bundled.js': 23_500,
+  'green-qr-scan.http-api.js': 3_850,
   'green-qr-scan.phone.js': 1_950,
-  'green-qr-scan.ru.js': 2_050,
+  'green-qr-scan.ru.js': 2_900,
   'green-qr-scan.logout.js': 1_150,
+  'green-qr-scan.chat-session.js': 2_200,
+  'green-qr-scan.poll-qr-session.js': 1_200,
+  'green-qr-scan.telegram-phone-session.js': 1_200,
 };
 /** Gzip ceilings of the totals: before the first QR code (entry + static imports), all chunks, own code. */
-export const TOTAL_CEILINGS = { firstQr: 20_700, all: 29_000, ownCode: 22_000 };
+export const TOTAL_CEILINGS = { firstQr: 23_500, all: 37_500, ownCode: 28_800 };
 /**
  * Issue 14's goals, reported (not enforced yet): ≤ 12,000 B gzip before the first QR (Lit
  * included), and all chunks together no bigger than the single file of its day (21,511 B gzip).

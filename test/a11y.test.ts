@@ -30,7 +30,7 @@ interface MountOptions {
 }
 
 function mount(o: MountOptions) {
-  return fixture<GreenQrScan>(html`<green-qr-scan
+  return fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp"
     theme=${ifDefined(o.theme)}
     mode=${o.mode ?? 'qr'}
     transport=${o.transport ?? 'auto'}
@@ -81,7 +81,7 @@ describe('accessibility', () => {
   }
 
   const states: [name: string, drive: (theme: string) => Promise<GreenQrScan>][] = [
-    ['idle (no credentials)', (theme) => fixture<GreenQrScan>(html`<green-qr-scan theme=${theme}></green-qr-scan>`)],
+    ['idle (no credentials)', (theme) => fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" theme=${theme}></green-qr-scan>`)],
     ['connecting', (theme) => connected({ theme })],
     [
       'qr',
@@ -186,7 +186,7 @@ describe('accessibility', () => {
     });
 
     it('the live region exists before any session starts', async () => {
-      const el = await fixture<GreenQrScan>(html`<green-qr-scan></green-qr-scan>`);
+      const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp"></green-qr-scan>`);
       const status = part(el, 'status')!;
       expect(status.getAttribute('aria-live')).to.equal('polite');
       el.mode = 'phone';

@@ -89,6 +89,7 @@ describe('CSS minified at build time, rendering unchanged', () => {
     for (const build of Object.keys(BUILDS) as Build[]) {
       const doc = frames[build].document;
       const el = doc.createElement('green-qr-scan') as El;
+      el.setAttribute('messenger', 'whatsapp');
       for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
       if (connect) {
         el.setAttribute('instance-id', INSTANCE_ID);

@@ -28,10 +28,11 @@ describe('drop-in bundle (dist/green-qr-scan.bundled.js)', () => {
 
   function place(sessionOptions?: object): Element {
     if (!sessionOptions) {
-      host.innerHTML = `<green-qr-scan instance-id="${INSTANCE_ID}" api-url="${server.url}" token="${TOKEN}"></green-qr-scan>`;
+      host.innerHTML = `<green-qr-scan messenger="whatsapp" instance-id="${INSTANCE_ID}" api-url="${server.url}" token="${TOKEN}"></green-qr-scan>`;
       return host.firstElementChild as Element;
     }
     const el = document.createElement('green-qr-scan') as Element;
+    el.setAttribute('messenger', 'whatsapp');
     el.setAttribute('instance-id', INSTANCE_ID);
     el.setAttribute('api-url', server.url);
     el.setAttribute('token', TOKEN);
@@ -53,7 +54,7 @@ describe('drop-in bundle (dist/green-qr-scan.bundled.js)', () => {
     const linked = new Promise<CustomEvent>((resolve) => document.addEventListener('account-linked', (e) => resolve(e as CustomEvent), { once: true }));
     server.send({ type: 'accountData', wid: '79001234567@c.us', pushname: 'Bundle', proxy: '1.2.3.4', webhookUrl: '' });
     const event = await linked;
-    expect(event.detail).to.deep.equal({ wid: '79001234567@c.us', pushname: 'Bundle', proxy: '1.2.3.4', webhookUrl: '' });
+    expect(event.detail).to.deep.equal({ wid: '79001234567@c.us', pushname: 'Bundle', proxy: '1.2.3.4', webhookUrl: '', messenger: 'whatsapp', phone: '79001234567' });
     await waitUntil(() => shadowText(el).includes('+79001234567'));
     expect((await server.waitForClose(0)).closedBy).to.equal('client');
   });
@@ -91,7 +92,7 @@ describe('drop-in bundle (dist/green-qr-scan.bundled.js)', () => {
   });
 
   it('refuses an invalid instance-id with invalidConfig and no connection', async () => {
-    host.innerHTML = `<green-qr-scan instance-id="12x" api-url="${server.url}" token="${TOKEN}"></green-qr-scan>`;
+    host.innerHTML = `<green-qr-scan messenger="whatsapp" instance-id="12x" api-url="${server.url}" token="${TOKEN}"></green-qr-scan>`;
     const el = host.firstElementChild as Element;
     await waitUntil(() => el.failure);
     expect(el.failure).to.deep.equal({ reason: 'invalidConfig', message: 'instance-id must be the numeric idInstance (1 to 10 digits)' });

@@ -18,6 +18,8 @@ const openCount = (connections: WsConnection[]) => connections.filter((c) => c.o
 const FAST: ScanSessionOptions = { backoffMs: [20], maxConnectAttempts: 2, transport: 'websocket' };
 
 const ACCOUNT: AccountData = { wid: '79001234567@c.us', pushname: 'Anna', proxy: '10.0.0.1', webhookUrl: 'https://hooks.example/wa' };
+/** What account-linked carries for ACCOUNT: the frame plus the messenger and the number from the wid. */
+const LINKED: AccountData = { ...ACCOUNT, messenger: 'whatsapp', phone: '79001234567' };
 const OTHER_ACCOUNT: AccountData = { wid: '447946095800@c.us', pushname: 'Bob', proxy: '', webhookUrl: '' };
 
 interface Recorded {
@@ -38,7 +40,7 @@ const DROPS: { name: string; code: number; drop: (server: WsServer, index: numbe
 
 /** Terminal messages and what the element makes of them. */
 const TERMINALS = [
-  { frame: { type: 'accountData', ...ACCOUNT }, state: 'linked', linked: [ACCOUNT], failed: [] },
+  { frame: { type: 'accountData', ...ACCOUNT }, state: 'linked', linked: [LINKED], failed: [] },
   { frame: { type: 'error', message: 'Multi-device beta not joined' }, state: 'failed', linked: [], failed: [{ reason: 'error', message: 'Multi-device beta not joined' }] },
   { frame: { type: 'alreadyLogged', message: 'instance account already authorized' }, state: 'failed', linked: [], failed: [{ reason: 'alreadyLogged', message: 'instance account already authorized' }] },
   { frame: { type: 'timeoutExpired', message: 'timeoutExpired' }, state: 'failed', linked: [], failed: [{ reason: 'timeoutExpired', message: 'timeoutExpired' }] },
@@ -64,7 +66,7 @@ describe('chaos', function () {
 
   async function mount(target: WsServer = server, sessionOptions: ScanSessionOptions = FAST) {
     const recorded: Recorded = { states: [], linked: [], failed: [] };
-    const el = await fixture<GreenQrScan>(html`<green-qr-scan
+    const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp"
       instance-id=${INSTANCE_ID}
       api-url=${target.url}
       .token=${TOKEN}
@@ -222,8 +224,8 @@ describe('chaos', function () {
       await server.waitForClose(0);
       await sleep(150);
       await el.updateComplete;
-      expect(recorded.linked).to.deep.equal([ACCOUNT]);
-      expect(el.account).to.deep.equal(ACCOUNT);
+      expect(recorded.linked).to.deep.equal([LINKED]);
+      expect(el.account).to.deep.equal(LINKED);
       expect(part(el, 'account')!.textContent).to.contain('+79001234567').and.not.contain('447946095800');
     });
   });

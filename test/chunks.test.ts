@@ -80,14 +80,21 @@ describe('on-demand chunks of the drop-in file', () => {
   const text = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
   const requested = async (name: string) => waitUntil(async () => (await gate.requests()).includes(name), `${name} was never requested`, { timeout: 5000 });
 
-  it('the default path (websocket, QR code, English) loads only the drop-in file, up to linked', async () => {
-    const { el, id, failed } = await place();
+  it('the default path (WhatsApp set, websocket, QR code, English) loads only the drop-in file, up to linked', async () => {
+    const { el, id, failed } = await place({ messenger: 'whatsapp' });
     await waitUntil(() => qrShown(el), 'no QR code shown', { timeout: 5000 });
     expect(statusText(el)).to.equal(en.qrReady);
     expect(await gate.requests()).to.deep.equal([ENTRY]);
     await mock.scan(id);
     await waitUntil(() => el.state === 'linked', 'not linked', { timeout: 5000 });
     expect(await gate.requests()).to.deep.equal([ENTRY]);
+    expect(failed).to.deep.equal([]);
+  });
+
+  it('messenger="auto" (the default) adds GREEN-API\'s HTTP side only, for the one GetSettings before the socket', async () => {
+    const { el, failed } = await place();
+    await waitUntil(() => qrShown(el), 'no QR code shown', { timeout: 5000 });
+    expect(await gate.requests()).to.deep.equal([ENTRY, HTTP_API]);
     expect(failed).to.deep.equal([]);
   });
 
@@ -211,7 +218,7 @@ describe('on-demand chunks of the drop-in file', () => {
     await gate.set(HTTP_API, 'drop');
     const id = newId();
     await mock.alreadyLogged(id);
-    const { el, failed } = await place({ 'allow-logout': '' }, undefined, id);
+    const { el, failed } = await place({ 'allow-logout': '', messenger: 'whatsapp' }, undefined, id);
     await waitUntil(() => failed.length === 1, 'no scan-failed', { timeout: 5000 });
     expect(failed[0].reason).to.equal('alreadyLogged');
     await el.updateComplete;

@@ -28,6 +28,7 @@ describe('strict CSP', () => {
 
   function place(attributes: Record<string, string> = {}): El {
     const el = frame.document.createElement('green-qr-scan') as El;
+    el.setAttribute('messenger', 'whatsapp');
     el.setAttribute('instance-id', INSTANCE_ID);
     el.setAttribute('api-url', server.url);
     el.setAttribute('transport', 'websocket');

@@ -780,7 +780,7 @@ describe('fuzz: a live element over a real websocket', function () {
         .filter((f) => f.length <= 20_000 && !isTerminalish(f))
         .slice(0, 1200);
       expect(frames.length).to.equal(1200);
-      const el = await fixture<GreenQrScan>(html`<green-qr-scan
+      const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp"
         instance-id=${INSTANCE_ID}
         api-url=${server.url}
         .token=${TOKEN}

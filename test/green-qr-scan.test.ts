@@ -27,7 +27,7 @@ describe('<green-qr-scan>', () => {
   });
 
   async function mount(options: { sessionOptions?: object; token?: string; instanceId?: string } = {}) {
-    const el = await fixture<GreenQrScan>(html`<green-qr-scan
+    const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp"
       instance-id=${options.instanceId ?? INSTANCE_ID}
       api-url=${server.url}
       .sessionOptions=${options.sessionOptions ?? {}}
@@ -104,8 +104,8 @@ describe('<green-qr-scan>', () => {
 
   for (const [shape, frame] of [
     ['at the top level', { type: 'accountData', wid: '79001234567@c.us', pushname: 'Anna', proxy: '10.0.0.1', webhookUrl: 'https://hooks.example/wa' }],
-    ['inside message', { type: 'accountData', message: { wid: '79001234567@c.us', pushname: 'Anna', proxy: '10.0.0.1', webhookUrl: 'https://hooks.example/wa' } }],
-    ['as a JSON string in message', { type: 'accountData', message: JSON.stringify({ wid: '79001234567@c.us', pushname: 'Anna', proxy: '10.0.0.1', webhookUrl: 'https://hooks.example/wa' }) }],
+    ['inside message', { type: 'accountData', message: { wid: '79001234567@c.us', pushname: 'Anna', proxy: '10.0.0.1', webhookUrl: 'https://hooks.example/wa', messenger: 'whatsapp', phone: '79001234567' } }],
+    ['as a JSON string in message', { type: 'accountData', message: JSON.stringify({ wid: '79001234567@c.us', pushname: 'Anna', proxy: '10.0.0.1', webhookUrl: 'https://hooks.example/wa', messenger: 'whatsapp', phone: '79001234567' }) }],
   ] as const) {
     it(`links on accountData ${shape}: event detail, linked view, socket closed`, async () => {
       const el = await mount();
@@ -113,7 +113,7 @@ describe('<green-qr-scan>', () => {
       const linked = oneEvent(el, 'account-linked') as Promise<AccountLinkedEvent>;
       server.send(frame);
       const event = await linked;
-      expect(event.detail).to.deep.equal({ wid: '79001234567@c.us', pushname: 'Anna', proxy: '10.0.0.1', webhookUrl: 'https://hooks.example/wa' });
+      expect(event.detail).to.deep.equal({ wid: '79001234567@c.us', pushname: 'Anna', proxy: '10.0.0.1', webhookUrl: 'https://hooks.example/wa', messenger: 'whatsapp', phone: '79001234567' });
       expect(event.bubbles).to.be.true;
       expect(event.composed).to.be.true;
       await el.updateComplete;
@@ -257,7 +257,7 @@ describe('<green-qr-scan>', () => {
     await server.stop();
     server = await startWsServer({ refuseUpgrade: true });
     const failed = new Promise<ScanFailedEvent>((resolve) => document.addEventListener('scan-failed', resolve as EventListener, { once: true }));
-    const el = await fixture<GreenQrScan>(html`<green-qr-scan instance-id=${INSTANCE_ID} api-url=${server.url} .sessionOptions=${fast} .token=${TOKEN}></green-qr-scan>`);
+    const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" instance-id=${INSTANCE_ID} api-url=${server.url} .sessionOptions=${fast} .token=${TOKEN}></green-qr-scan>`);
     const event = await failed;
     expect(event.detail.reason).to.equal('connection');
     expect(event.detail.message).to.equal('Could not connect to http://127.0.0.1:' + new URL(server.httpUrl).port + '.');
@@ -334,7 +334,7 @@ describe('<green-qr-scan>', () => {
 
   it('fires scan-state-change for every state, with the previous state', async () => {
     const changes: unknown[] = [];
-    const el = await fixture<GreenQrScan>(html`<green-qr-scan
+    const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp"
       @scan-state-change=${(e: ScanStateChangeEvent) => changes.push(e.detail)}
       instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN}></green-qr-scan>`);
     await server.waitForConnection(1);
@@ -380,7 +380,7 @@ describe('<green-qr-scan>', () => {
     for (const [name, config, pattern, shown] of cases) {
       it(`refuses ${name} without any connection`, async () => {
         const failures: ScanFailedEvent[] = [];
-        const el = await fixture<GreenQrScan>(html`<green-qr-scan
+        const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp"
           @scan-failed=${(e: ScanFailedEvent) => failures.push(e)}
           instance-id=${config.instanceId ?? INSTANCE_ID}
           api-url=${config.apiUrl ?? server.url}
@@ -400,7 +400,7 @@ describe('<green-qr-scan>', () => {
     }
 
     it('stays idle without credentials and connects once they arrive', async () => {
-      const el = await fixture<GreenQrScan>(html`<green-qr-scan api-url=${server.url}></green-qr-scan>`);
+      const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" api-url=${server.url}></green-qr-scan>`);
       await sleep(100);
       expect(el.state).to.equal('idle');
       expect((await server.connections()).length).to.equal(0);
@@ -419,7 +419,7 @@ describe('<green-qr-scan>', () => {
       console[level] = (...args: unknown[]) => seen.push(args.map(String).join(' '));
     }
     try {
-      const el = await fixture<GreenQrScan>(html`<green-qr-scan
+      const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp"
         @scan-state-change=${(e: Event) => seen.push(JSON.stringify((e as ScanStateChangeEvent).detail))}
         @account-linked=${(e: Event) => seen.push(JSON.stringify((e as AccountLinkedEvent).detail))}
         @scan-failed=${(e: Event) => seen.push(JSON.stringify((e as ScanFailedEvent).detail))}

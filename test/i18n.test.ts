@@ -35,7 +35,7 @@ interface MountOptions {
 }
 
 function mount(o: MountOptions) {
-  return fixture<GreenQrScan>(html`<green-qr-scan
+  return fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp"
     lang=${ifDefined(o.lang)}
     mode=${o.mode ?? 'qr'}
     transport=${o.transport ?? 'auto'}
@@ -110,7 +110,7 @@ describe('i18n', () => {
 
   it('a <div lang="ru"> ancestor makes it Russian', async () => {
     const wrapper = await fixture<HTMLDivElement>(html`<div lang="ru">
-      <green-qr-scan mode="phone"></green-qr-scan>
+      <green-qr-scan messenger="whatsapp" mode="phone"></green-qr-scan>
     </div>`);
     const el = wrapper.querySelector('green-qr-scan')!;
     await el.updateComplete;
@@ -119,7 +119,7 @@ describe('i18n', () => {
   });
 
   it('the element lang beats an ancestor lang', async () => {
-    const wrapper = await fixture<HTMLDivElement>(html`<div lang="ru"><green-qr-scan lang="en" mode="phone"></green-qr-scan></div>`);
+    const wrapper = await fixture<HTMLDivElement>(html`<div lang="ru"><green-qr-scan messenger="whatsapp" lang="en" mode="phone"></green-qr-scan></div>`);
     const el = wrapper.querySelector('green-qr-scan')!;
     await el.updateComplete;
     expect(statusText(el)).to.equal(en.phoneTitle);

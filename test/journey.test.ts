@@ -17,7 +17,7 @@ describe('countdown', () => {
   afterEach(() => server.stop());
 
   it('shows the seconds left of the 100-s window as a timer, counting down', async () => {
-    const el = await fixture<GreenQrScan>(html`<green-qr-scan instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN}></green-qr-scan>`);
+    const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN}></green-qr-scan>`);
     await server.waitForConnection(1);
     expect(part(el, 'countdown')).to.equal(null);
     server.send({ type: 'qrCode', message: await pngBase64(1) });
@@ -31,7 +31,7 @@ describe('countdown', () => {
   });
 
   it('offers a new QR code when the window runs out', async () => {
-    const el = await fixture<GreenQrScan>(html`<green-qr-scan instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN}></green-qr-scan>`);
+    const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN}></green-qr-scan>`);
     await server.waitForConnection(1);
     server.send({ type: 'qrCode', message: await pngBase64(1) });
     server.send({ type: 'timeoutExpired', message: 'timeoutExpired' });
@@ -51,7 +51,7 @@ describe('already linked → log out and link another phone', () => {
 
   it('without allow-logout the view only explains', async () => {
     await mock.alreadyLogged('1101000011');
-    const el = await fixture<GreenQrScan>(html`<green-qr-scan instance-id="1101000011" api-url=${mock.url} .token=${TOKEN}></green-qr-scan>`);
+    const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" instance-id="1101000011" api-url=${mock.url} .token=${TOKEN}></green-qr-scan>`);
     await waitUntil(() => el.state === 'failed');
     await el.updateComplete;
     expect(el.failure!.reason).to.equal('alreadyLogged');
@@ -61,7 +61,7 @@ describe('already linked → log out and link another phone', () => {
 
   it('with allow-logout, Logout then a new session with a QR code', async () => {
     await mock.alreadyLogged('1101000012');
-    const el = await fixture<GreenQrScan>(html`<green-qr-scan allow-logout instance-id="1101000012" api-url=${mock.url} .token=${TOKEN}></green-qr-scan>`);
+    const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" allow-logout instance-id="1101000012" api-url=${mock.url} .token=${TOKEN}></green-qr-scan>`);
     await waitUntil(() => el.state === 'failed');
     await el.updateComplete;
     const button = part(el, 'logout-button') as HTMLButtonElement;
@@ -82,7 +82,7 @@ describe('already linked → log out and link another phone', () => {
 
     it('shows Logout pending, then its error as text without the token', async () => {
       await http.script('GET', `/waInstance${INSTANCE_ID}/logout/${TOKEN}`, [{ status: 500, body: 'boom', delayMs: 400 }]);
-      const el = await fixture<GreenQrScan>(html`<green-qr-scan allow-logout transport="http" instance-id=${INSTANCE_ID} api-url=${http.url} .token=${TOKEN}></green-qr-scan>`);
+      const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" allow-logout transport="http" instance-id=${INSTANCE_ID} api-url=${http.url} .token=${TOKEN}></green-qr-scan>`);
       await waitUntil(() => el.state === 'failed');
       await el.updateComplete;
       part(el, 'logout-button')!.click();
@@ -109,7 +109,7 @@ describe('link with a phone number', () => {
   afterEach(() => http.stop());
 
   const phoneElement = (options = {}) =>
-    fixture<GreenQrScan>(html`<green-qr-scan
+    fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp"
       mode="phone"
       instance-id=${INSTANCE_ID}
       api-url=${http.url}
@@ -144,7 +144,7 @@ describe('link with a phone number', () => {
     const [request] = await http.requests({ method: 'POST', path: codePath });
     expect(JSON.parse(request.body)).to.deep.equal({ phoneNumber: 79001234567 });
     const event = await linked;
-    expect(event.detail).to.deep.equal({ wid: '79001234567@c.us', pushname: '', proxy: '', webhookUrl: '' });
+    expect(event.detail).to.deep.equal({ wid: '79001234567@c.us', pushname: '', proxy: '', webhookUrl: '', messenger: 'whatsapp', phone: '79001234567' });
     await el.updateComplete;
     expect(el.state).to.equal('linked');
     expect(part(el, 'account')!.textContent).to.contain('+79001234567');
@@ -202,7 +202,7 @@ describe('link with a phone number', () => {
   it('switching from the QR code to the phone number closes the socket', async () => {
     const ws = await startWsServer();
     try {
-      const el = await fixture<GreenQrScan>(html`<green-qr-scan instance-id=${INSTANCE_ID} api-url=${ws.url} .token=${TOKEN}></green-qr-scan>`);
+      const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" instance-id=${INSTANCE_ID} api-url=${ws.url} .token=${TOKEN}></green-qr-scan>`);
       await ws.waitForConnection(1);
       ws.send({ type: 'qrCode', message: await pngBase64(1) });
       await waitUntil(() => el.state === 'qr');
@@ -231,7 +231,7 @@ describe('HTTP fallback', () => {
     const png2 = await pngBase64(2);
     await http.script('GET', `/waInstance${INSTANCE_ID}/qr/${TOKEN}`, [{ body: { type: 'qrCode', message: png1 } }, { body: { type: 'qrCode', message: png2 } }]);
     await http.script('GET', `/waInstance${INSTANCE_ID}/getStateInstance/${TOKEN}`, [{ body: { stateInstance: 'notAuthorized' } }]);
-    const el = await fixture<GreenQrScan>(html`<green-qr-scan
+    const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp"
       instance-id=${INSTANCE_ID}
       api-url=${http.url}
       .token=${TOKEN}
@@ -248,7 +248,7 @@ describe('HTTP fallback', () => {
   });
 
   it('transport="websocket" never polls', async () => {
-    const el = await fixture<GreenQrScan>(html`<green-qr-scan
+    const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp"
       transport="websocket"
       instance-id=${INSTANCE_ID}
       api-url=${http.url}

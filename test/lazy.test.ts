@@ -13,7 +13,7 @@ describe('lazy', () => {
   it('opens the socket only on screen, closes it after a grace period off screen, and starts afresh on return', async () => {
     const wrapper = await fixture<HTMLDivElement>(html`<div>
       <div style="height: 3000px"></div>
-      <green-qr-scan lazy instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN} .sessionOptions=${{ lazyGraceMs: 150 }}></green-qr-scan>
+      <green-qr-scan messenger="whatsapp" lazy instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN} .sessionOptions=${{ lazyGraceMs: 150 }}></green-qr-scan>
     </div>`);
     const el = wrapper.querySelector('green-qr-scan') as GreenQrScan;
     await sleep(300);
@@ -46,7 +46,7 @@ describe('lazy', () => {
   it('without lazy, an off-screen element connects at once', async () => {
     const wrapper = await fixture<HTMLDivElement>(html`<div>
       <div style="height: 3000px"></div>
-      <green-qr-scan instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN}></green-qr-scan>
+      <green-qr-scan messenger="whatsapp" instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN}></green-qr-scan>
     </div>`);
     expect(wrapper).to.exist;
     await server.waitForConnection(1);

@@ -106,7 +106,7 @@ describe('direct mode, for contrast: the token in the page reaches every URL obs
     const mock = await startMock();
     const token = `direct-${Math.random().toString(36).slice(2)}-token`;
     try {
-      const el = await fixture<GreenQrScan>(html`<green-qr-scan instance-id=${newId()} .token=${token} api-url=${mock.url} transport="http"></green-qr-scan>`);
+      const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" instance-id=${newId()} .token=${token} api-url=${mock.url} transport="http"></green-qr-scan>`);
       await waitUntil(() => part(el, 'qr')?.getAttribute('src')?.startsWith('data:image/png'), 'no QR code', { timeout: 5000 });
       const timing = performance.getEntriesByType('resource').map((e) => e.name);
       expect(timing.some((name) => name.endsWith(`/qr/${token}`)), 'resource timing').to.equal(true);

@@ -125,11 +125,11 @@ describe('<green-qr-scan> against the GREEN-API mock', () => {
     const result = await m.scan(id);
     expect(result.delivered).to.equal(1);
     const { detail } = (await event) as AccountLinkedEvent;
-    expect(detail).to.deep.equal(MOCK_ACCOUNT);
+    expect(detail).to.deep.equal({ ...MOCK_ACCOUNT, messenger: 'whatsapp', phone: '79001234567' });
     await el.updateComplete;
 
     expect(el.state).to.equal('linked');
-    expect(el.account).to.deep.equal(MOCK_ACCOUNT);
+    expect(el.account).to.deep.equal({ ...MOCK_ACCOUNT, messenger: 'whatsapp', phone: '79001234567' });
     expect(squash(part(el, 'status')?.textContent)).to.equal(en.linked);
     const account = part(el, 'account')!;
     expect(squash(account.querySelector('strong')?.textContent)).to.equal('Demo phone');

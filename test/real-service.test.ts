@@ -35,7 +35,7 @@ const GREEN_API_LIMITS: Record<string, number> = { qr: 3, scanqrcode: 1, getStat
 const QUOTA_DESCRIPTION =
   'Monthly quota has been exceeded. Please go to your personal account and change the tariff to business https://console.green-api.com';
 const MOCK_WID = '79001234567@c.us';
-const NUMBER_ONLY = { wid: MOCK_WID, pushname: '', proxy: '', webhookUrl: '' };
+const NUMBER_ONLY = { wid: MOCK_WID, pushname: '', proxy: '', webhookUrl: '', messenger: 'whatsapp', phone: '79001234567' };
 const PHONE = '+7 900 123-45-67';
 
 /** The stand-in's test defaults, closer to GREEN-API: no socket timeout within a test, a new code every second. */
@@ -196,7 +196,8 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
         ['forbidden', 403, 'unauthorizedInstance', 'Forbidden'],
       ] as const) {
         it(`${status} over ${name}: scan-failed {reason: 'unauthorized', status: ${status}}; the view says to check the ${status === 401 ? 'token' : 'instance id'} (${lang})`, async () => {
-          const c = await mount(await stand(profile), { transport, lang });
+          // The WhatsApp transports themselves (messenger="auto" would stop at GetSettings' 401/403).
+          const c = await mount(await stand(profile), { transport, lang, messenger: 'whatsapp' });
           const failure = await failedOnce(c);
           expect(failure.reason).to.equal('unauthorized');
           expect(failure.status).to.equal(status);
@@ -301,7 +302,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
       // Now the rate gate also spaces a method's next request from the previous one's answer: a request
       // arrives before its answer leaves, so the spacing holds at the server whatever the delay on the way.
       it('a state poll asked for faster than allowed stays within 1 GetStateInstance a second at the server', async () => {
-        const c = await mount(await stand('null-state', {}, { authCodeLinkMs: 100 }), { mode: 'phone', sessionOptions: { statePollIntervalMs: 200 } });
+        const c = await mount(await stand('null-state', {}, { authCodeLinkMs: 100 }), { mode: 'phone', messenger: 'whatsapp', sessionOptions: { statePollIntervalMs: 200 } });
         await submitPhone(c.w.el, PHONE);
         await waitUntil(async () => (await asked(c, 'getStateInstance')) >= 8, 'GetStateInstance not asked', { timeout: 15_000, interval: 200 });
         await finish(c);
@@ -366,7 +367,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
 
     it('after a phone code: "Linking… the instance is starting" outlives the code\'s validity, then account-linked', async () => {
       const c = await mount(await stand('starting-after-scan', { startingMs: 2800 }, { authCodeLinkMs: 200 }), {
-        mode: 'phone',
+        mode: 'phone', messenger: 'whatsapp',
         sessionOptions: { codeValidityMs: 2000 },
       });
       await submitPhone(c.w.el, PHONE);
@@ -423,7 +424,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
     }
 
     it('a `null` state, then `sleepMode`, then `pendingCode` after a phone code: keeps waiting, then links on `yellowCard`', async () => {
-      const c = await mount(await stand('null-state', {}, { authCodeLinkMs: 100 }), { mode: 'phone' });
+      const c = await mount(await stand('null-state', {}, { authCodeLinkMs: 100 }), { mode: 'phone', messenger: 'whatsapp' });
       await submitPhone(c.w.el, PHONE);
       await waitUntil(async () => (await c.mock.state(c.id)).authorized, 'the code was never "entered"', { timeout: 5000, interval: 50 });
       await askedAgain(c, 'getStateInstance');
@@ -686,7 +687,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
     });
 
     it('timeoutExpired: a phone code that is not entered in time (ru)', async () => {
-      const c = await mount(await stand('happy', {}, { authCodeLinkMs: 60_000 }), { mode: 'phone', lang: 'ru', sessionOptions: { codeValidityMs: 1000 } });
+      const c = await mount(await stand('happy', {}, { authCodeLinkMs: 60_000 }), { mode: 'phone', messenger: 'whatsapp', lang: 'ru', sessionOptions: { codeValidityMs: 1000 } });
       await submitPhone(c.w.el, PHONE);
       expect(await failedOnce(c)).to.deep.equal({ reason: 'timeoutExpired', message: 'The linking code expired.' });
       expect(c.w.states).to.deep.equal(['connecting', 'code', 'failed']);
@@ -710,7 +711,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
     it('connection: a host that cannot be reached at all (HTTP polling)', async () => {
       const gone = await stand();
       await gone.stop();
-      const c = await mount(gone, { transport: 'http', sessionOptions: { maxConnectAttempts: 2 } });
+      const c = await mount(gone, { transport: 'http', messenger: 'whatsapp', sessionOptions: { maxConnectAttempts: 2 } });
       const failure = await failedOnce(c);
       expect(failure).to.deep.equal({ reason: 'connection', message: `Could not connect to ${gone.url}.` });
       expectFailureView(c, 'failedConnection', 'failedConnectionHint');
@@ -764,7 +765,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
       ['forbidden', 403, 'unauthorizedInstance'],
     ] as const) {
       it(`phone: ${status} on GetAuthorizationCode → scan-failed unauthorized (not a form error), in Russian words only`, async () => {
-        const c = await mount(await stand(profile), { mode: 'phone', lang: 'ru' });
+        const c = await mount(await stand(profile), { mode: 'phone', messenger: 'whatsapp', lang: 'ru' });
         await submitPhone(c.w.el, PHONE);
         const failure = await failedOnce(c);
         expect(failure.reason).to.equal('unauthorized');
@@ -782,7 +783,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
     }
 
     it('phone: 466 on GetAuthorizationCode → scan-failed quotaExceeded, in Russian words only', async () => {
-      const c = await mount(await stand('quota'), { mode: 'phone', lang: 'ru' });
+      const c = await mount(await stand('quota'), { mode: 'phone', messenger: 'whatsapp', lang: 'ru' });
       await submitPhone(c.w.el, PHONE);
       const failure = await failedOnce(c);
       expect([failure.reason, failure.status]).to.deep.equal(['quotaExceeded', 466]);
@@ -793,7 +794,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
 
     for (const lang of ['en', 'ru'] as const) {
       it(`phone: GetAuthorizationCode \`status: false\` → "try again" in the form, and trying again gets a code (${lang})`, async () => {
-        const c = await mount(await stand('auth-code-refused', { times: 1 }, { authCodeLinkMs: 60_000 }), { mode: 'phone', lang });
+        const c = await mount(await stand('auth-code-refused', { times: 1 }, { authCodeLinkMs: 60_000 }), { mode: 'phone', messenger: 'whatsapp', lang });
         await submitPhone(c.w.el, PHONE);
         await viewShown(c, (v) => v.state === 'idle' && v.notes.includes(c.t.codeRefused), 'the "try again" text');
         expect(part(c.w.el, 'phone-submit')).to.exist;
@@ -809,7 +810,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
     }
 
     it('phone: 400 "instance in starting process" on GetAuthorizationCode → "try again in a minute" in the form (ru)', async () => {
-      const c = await mount(await stand('starting'), { mode: 'phone', lang: 'ru' });
+      const c = await mount(await stand('starting'), { mode: 'phone', messenger: 'whatsapp', lang: 'ru' });
       await submitPhone(c.w.el, PHONE);
       await viewShown(c, (v) => v.state === 'idle' && v.notes.includes(ru.codeStarting), 'the "starting" text');
       expect(c.w.failed).to.deep.equal([]);
@@ -817,7 +818,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
     });
 
     it('phone: `phoneNumber` goes as an integer (a stand-in that refuses strings links fine)', async () => {
-      const c = await mount(await stand('phone-string-refused', {}, { authCodeLinkMs: 200 }), { mode: 'phone' });
+      const c = await mount(await stand('phone-string-refused', {}, { authCodeLinkMs: 200 }), { mode: 'phone', messenger: 'whatsapp' });
       await submitPhone(c.w.el, PHONE);
       await until(c, () => c.w.el.state === 'code', 'no code');
       expect(await linkedOnce(c)).to.deep.equal(NUMBER_ONLY);

@@ -49,7 +49,7 @@ describe('registration', () => {
     const server = await startWsServer();
     try {
       const tag = unsafeStatic('my-whatsapp-link');
-      const el = await fixture<GreenQrScan>(staticHtml`<${tag} instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN}></${tag}>`);
+      const el = await fixture<GreenQrScan>(staticHtml`<${tag} messenger="whatsapp" instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN}></${tag}>`);
       await server.waitForConnection(1);
       server.send({ type: 'qrCode', message: await pngBase64(1) });
       await waitUntil(() => el.shadowRoot!.querySelector('[part=qr]'));
@@ -80,6 +80,7 @@ describe('registration after the page registered the class under its own tag', (
   it("`customElements.define('my-tag', GreenQrScan)`, then `import 'green-qr-scan'`: no throw, green-qr-scan is a working subclass", async () => {
     const { win, report } = await inFreshFrame('own-tag-then-define', server.url);
     const el = win.document.createElement('green-qr-scan') as HTMLElement & { token: string };
+    el.setAttribute('messenger', 'whatsapp');
     el.setAttribute('instance-id', INSTANCE_ID);
     el.setAttribute('api-url', server.url);
     el.token = TOKEN;

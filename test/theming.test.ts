@@ -33,7 +33,7 @@ interface MountOptions {
 }
 
 function template(o: MountOptions) {
-  return html`<green-qr-scan
+  return html`<green-qr-scan messenger="whatsapp"
     theme=${ifDefined(o.theme)}
     mode=${o.mode ?? 'qr'}
     style=${ifDefined(o.style)}
@@ -257,7 +257,7 @@ describe('theming', () => {
 
   describe('slots', () => {
     it('header and footer content is slotted around the view; linked replaces the account view', async () => {
-      const el = await fixture<GreenQrScan>(html`<green-qr-scan instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN}>
+      const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" instance-id=${INSTANCE_ID} api-url=${server.url} .token=${TOKEN}>
         <h2 slot="header">Connect WhatsApp</h2>
         <a slot="footer" href="#help">Help</a>
         <div slot="linked" id="custom-linked">All set, welcome!</div>

@@ -202,6 +202,7 @@ for (const tokenAs of ['property', 'attribute'] as const) {
     function create(setup: Setup, token = SECRET): GreenQrScan {
       collector = new Collector(token, tokenAs).start();
       const el = document.createElement('green-qr-scan') as GreenQrScan;
+      el.setAttribute('messenger', 'whatsapp');
       el.setAttribute('instance-id', setup.instanceId ?? INSTANCE_ID);
       el.setAttribute('api-url', setup.apiUrl);
       if (setup.mode) el.setAttribute('mode', setup.mode);
@@ -259,7 +260,7 @@ for (const tokenAs of ['property', 'attribute'] as const) {
         'scan-state-change {"state":"connecting","previous":"idle"}',
         'scan-state-change {"state":"qr","previous":"connecting"}',
         'scan-state-change {"state":"linked","previous":"qr"}',
-        'account-linked {"wid":"79001234567@c.us","pushname":"Anna","proxy":"10.0.0.1","webhookUrl":"https://hooks.example/wa"}',
+        'account-linked {"wid":"79001234567@c.us","pushname":"Anna","proxy":"10.0.0.1","webhookUrl":"https://hooks.example/wa","messenger":"whatsapp","phone":"79001234567"}',
       ]);
     });
 
@@ -392,7 +393,7 @@ for (const tokenAs of ['property', 'attribute'] as const) {
         'debug: [green-qr-scan] the websocket could not be opened; polling the HTTP QR method instead',
         'debug: [green-qr-scan] QR poll failed: qr failed: HTTP 500 (boom)',
       ]);
-      expect(collector.events.slice(-1)).to.deep.equal(['account-linked {"wid":"79001234567@c.us","pushname":"","proxy":"","webhookUrl":""}']);
+      expect(collector.events.slice(-1)).to.deep.equal(['account-linked {"wid":"79001234567@c.us","pushname":"","proxy":"","webhookUrl":"","messenger":"whatsapp","phone":"79001234567"}']);
     });
 
     it('phone mode: GetAuthorizationCode, the code, then linked', async () => {
@@ -412,7 +413,7 @@ for (const tokenAs of ['property', 'attribute'] as const) {
         'scan-state-change {"state":"connecting","previous":"idle"}',
         'scan-state-change {"state":"code","previous":"connecting"}',
         'scan-state-change {"state":"linked","previous":"code"}',
-        'account-linked {"wid":"79001234567@c.us","pushname":"","proxy":"","webhookUrl":""}',
+        'account-linked {"wid":"79001234567@c.us","pushname":"","proxy":"","webhookUrl":"","messenger":"whatsapp","phone":"79001234567"}',
       ]);
     });
 

@@ -76,6 +76,8 @@ describe('a Vite app that imports green-qr-scan', () => {
     const el = doc.createElement('green-qr-scan') as Element;
     el.setAttribute('instance-id', '7900000001');
     el.setAttribute('api-url', mock.url);
+    // A page that knows its messenger: with "auto", GetSettings would load GREEN-API's HTTP side first.
+    el.setAttribute('messenger', 'whatsapp');
     (el as unknown as { token: string }).token = 'vite-app-token-0123456789abcdef';
     doc.body.append(el);
     await waitUntil(() => part(el, 'qr')?.getAttribute('src')?.startsWith('data:image/png'), 'no QR code', { timeout: 5000 });

@@ -12,6 +12,7 @@ interface AttributeNames {
   token: 'token';
   apiUrl: 'api-url';
   mode: 'mode';
+  messenger: 'messenger';
   transport: 'transport';
   theme: 'theme';
   lang: 'lang';

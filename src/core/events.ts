@@ -7,9 +7,10 @@ import type { AccountData } from './protocol.js';
 
 /**
  * The element's states, in the order a session goes through them. `code` is the phone-number path's
- * counterpart of `qr`: a linking code is shown.
+ * counterpart of `qr`: a linking code is shown (WhatsApp) or asked for (Telegram). `password`:
+ * Telegram or MAX asks for the account's two-factor (cloud) password.
  */
-export const SCAN_STATES = ['idle', 'connecting', 'qr', 'code', 'linked', 'failed'] as const;
+export const SCAN_STATES = ['idle', 'connecting', 'qr', 'code', 'password', 'linked', 'failed'] as const;
 export type ScanState = (typeof SCAN_STATES)[number];
 
 /**

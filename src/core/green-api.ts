@@ -75,7 +75,28 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 /** Longest response body read (characters). */
 const MAX_BODY_LENGTH = 4_000_000;
 
-type Method = 'qr' | 'logout' | 'getStateInstance' | 'getAuthorizationCode' | 'getWaSettings';
+/** The GREEN-API methods the core calls (Telegram/MAX ones in `chat-api.ts`). */
+export type Method =
+  | 'qr'
+  | 'logout'
+  | 'getStateInstance'
+  | 'getAuthorizationCode'
+  | 'getWaSettings'
+  | 'getSettings'
+  | 'getAccountSettings'
+  | 'startAuthorization'
+  | 'sendAuthorizationCode'
+  | 'sendAuthorizationPassword';
+
+/** One request's options: a POST body, the run's signal, a timeout, and the rate-gate slot when it is not the method's own (MAX's `qr`). */
+export interface RequestOptions {
+  post?: unknown;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  slot?: string;
+  /** A 429 is not waited out but thrown (its `Retry-After` still holds the method back). */
+  impatient?: boolean;
+}
 /** Longest error body read for its description (characters). */
 const MAX_ERROR_BODY = 4_000;
 /** 429 answers in a row a request waits out before it gives up (with that 429). */
@@ -87,7 +108,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 const own = (o: Record<string, unknown>, key: string): unknown =>
   Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 
-const isStateInstance = (v: unknown): v is StateInstance =>
+export const isStateInstance = (v: unknown): v is StateInstance =>
   typeof v === 'string' && (STATE_INSTANCES as readonly string[]).includes(v);
 
 /**
@@ -123,27 +144,25 @@ function withTimeout(signal: AbortSignal | undefined, timeoutMs: number) {
   };
 }
 
-/** A request's options. `impatient`: a 429 is not waited out but thrown (its `Retry-After` still holds the method back). */
-type RequestInit_ = { post?: unknown; signal?: AbortSignal; timeoutMs?: number; impatient?: boolean };
-
 /**
  * Sends one request within GREEN-API's rate limits and returns the body text. A 429 is waited out
  * (its `Retry-After` honoured) and sent again; any other failure is a {@link GreenApiError}.
  */
-async function request(endpoints: Endpoints, method: Method, init: RequestInit_): Promise<string> {
+export async function request(endpoints: Endpoints, method: Method, init: RequestOptions): Promise<string> {
+  const slot = init.slot ?? method;
   for (let limited = 0; ; limited++) {
-    await takeSlot(endpoints.httpBase, method, init.signal);
+    await takeSlot(endpoints.httpBase, slot, init.signal);
     if (init.signal?.aborted) throw new GreenApiError('aborted', `${method}: aborted`);
     try {
       return await send(endpoints, method, init);
     } catch (error) {
       if (!(error instanceof RateLimited)) throw error;
-      holdBack(endpoints.httpBase, method, Date.now() + error.waitMs);
+      holdBack(endpoints.httpBase, slot, Date.now() + error.waitMs);
       if (init.impatient || limited + 1 >= MAX_RATE_LIMITED) throw error.error;
     } finally {
       // The next request of this method leaves at least a slot after this answer: one sent on time can
       // still arrive early at GREEN-API when this one was held up on the way.
-      answered(endpoints.httpBase, method);
+      answered(endpoints.httpBase, slot);
     }
   }
 }
@@ -158,7 +177,7 @@ class RateLimited extends Error {
   }
 }
 
-async function send(endpoints: Endpoints, method: Method, init: RequestInit_): Promise<string> {
+async function send(endpoints: Endpoints, method: Method, init: RequestOptions): Promise<string> {
   const { origin } = endpoints;
   const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const guard = withTimeout(init.signal, timeoutMs);
@@ -235,24 +254,12 @@ function describeBody(text: string, endpoints: Endpoints): string {
 
 const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 
-const invalid = (method: Method, origin: string) =>
+export const invalid = (method: Method, origin: string) =>
   new GreenApiError('invalidResponse', `${method}: unexpected response from ${origin}`);
 
-async function requestJson(
-  endpoints: Endpoints,
-  method: Method,
-  init: RequestInit_,
-): Promise<Record<string, unknown>>;
-async function requestJson(
-  endpoints: Endpoints,
-  method: Method,
-  init: RequestInit_ & { nullable: true },
-): Promise<Record<string, unknown> | null>;
-async function requestJson(
-  endpoints: Endpoints,
-  method: Method,
-  init: RequestInit_ & { nullable?: boolean },
-): Promise<Record<string, unknown> | null> {
+export async function requestJson(endpoints: Endpoints, method: Method, init: RequestOptions): Promise<Record<string, unknown>>;
+export async function requestJson(endpoints: Endpoints, method: Method, init: RequestOptions & { nullable: true }): Promise<Record<string, unknown> | null>;
+export async function requestJson(endpoints: Endpoints, method: Method, init: RequestOptions & { nullable?: boolean }): Promise<Record<string, unknown> | null> {
   const text = await request(endpoints, method, init);
   let body: unknown;
   try {

@@ -9,3 +9,4 @@ export { diagnose, explainNoCode, waitForLogout } from './instance-checks.js';
 export { watchLink, readLinkedNumber } from './state-poller.js';
 export { pollQrCodes } from './transports/http-poll.js';
 export { formatAuthCode, getAuthorizationCode, GreenApiError, logout, normalizePhoneNumber } from './green-api.js';
+export { getTypeInstance, resolveMessenger } from './messenger-lookup.js';

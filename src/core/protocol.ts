@@ -14,9 +14,12 @@ export const MESSAGE_TYPES = [
 ] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
-/** What the linked WhatsApp account is, from the `accountData` message. */
+/**
+ * What the linked account is: WhatsApp's `accountData` message (or what GetStateInstance and
+ * GetWaSettings tell), or Telegram's/MAX's GetAccountSettings.
+ */
 export interface AccountData {
-  /** WhatsApp id of the account, e.g. `79001234567@c.us`. */
+  /** WhatsApp id of the account, e.g. `79001234567@c.us`; for Telegram and MAX the numeric chat id (or `''`). */
   wid: string;
   /** The account's name in WhatsApp (may be empty). */
   pushname: string;
@@ -24,6 +27,14 @@ export interface AccountData {
   proxy: string;
   /** The instance's webhook URL (may be empty). */
   webhookUrl: string;
+  /** Which messenger was linked (set on the element's `account-linked`). */
+  messenger?: 'whatsapp' | 'telegram' | 'max';
+  /** The account's phone number, digits only (e.g. `79001234567`), when known. */
+  phone?: string;
+  /** The account's avatar URL (Telegram, MAX: GetAccountSettings), when known. */
+  avatar?: string;
+  /** The account's chat id (Telegram, MAX: GetAccountSettings), when known. */
+  chatId?: string;
 }
 
 /** A server frame that the session acts on. */

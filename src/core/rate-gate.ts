@@ -13,6 +13,13 @@ export const RATE_LIMITS: Readonly<Record<string, number>> = {
   getWaSettings: 1,
   logout: 1,
   getAuthorizationCode: 1,
+  getSettings: 1,
+  // Telegram and MAX (telegram-max.md): every account method 1/s; MAX's `qr` 1/s (its own slot).
+  getAccountSettings: 1,
+  startAuthorization: 1,
+  sendAuthorizationCode: 1,
+  sendAuthorizationPassword: 1,
+  'qr:max': 1,
 };
 
 /** Added to every slot: arrivals at GREEN-API jitter by a few milliseconds. */

@@ -12,7 +12,7 @@ import type { GreenApiError } from './green-api.js';
 import type { Diagnosis } from './instance-checks.js';
 import { LOAD_FAILED } from './link-session.js';
 import type { ServerMessage } from './protocol.js';
-import { takeSlot } from './rate-gate.js';
+import { answered, takeSlot } from './rate-gate.js';
 import type { ResolvedScanOptions, RunProgress } from './scan-options.js';
 import { sleep } from './sleep.js';
 import type { Transport, TransportKind, TransportSink } from './transports/transport.js';
@@ -145,7 +145,10 @@ export class ScanConnection {
   /** The socket closed (or never opened) before a terminal message. */
   async #dropped(): Promise<void> {
     const { backoffMs, maxConnectAttempts, transport, reconnectBudgetMs } = this.#options;
-    const { origin } = this.#endpoints;
+    const { origin, httpBase } = this.#endpoints;
+    // The next handshake leaves a slot after this one ended, not only after it began: a handshake
+    // held up on the way would otherwise reach GREEN-API less than a second before the next.
+    answered(httpBase, 'scanqrcode');
     if (!this.#everOpened) {
       if ((this.#attempts === 1 || this.#rateLimited) && !(await this.#diagnosed())) return;
       if (this.#rateLimited) this.#attempts--;

@@ -60,6 +60,8 @@ export interface LinkWatch {
   notAuthorizedLimit?: number;
   /** The instance is starting (called on each such answer). */
   onStarting?: () => void;
+  /** Every answer, before the watch acts on it (e.g. `pendingPassword` for Telegram/MAX). */
+  onState?: (state: StateInstance | null) => void;
   onLinked: () => void;
   onFail: (failure: ScanFailure) => void;
 }
@@ -85,6 +87,8 @@ export function watchLink(endpoints: Endpoints, watch: LinkWatch): void {
     timeoutMs: watch.timeoutMs,
     signal: watch.signal,
     onState: (state) => {
+      watch.onState?.(state);
+      if (watch.signal.aborted) return false;
       if (state === 'starting') return starting();
       const failure = stateFailure(state, ++notAuthorized >= (watch.notAuthorizedLimit || Infinity));
       if (isLinkedState(state)) watch.onLinked();

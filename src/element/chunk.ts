@@ -48,3 +48,7 @@ export class ChunkFailure extends LinkSession {
 
 /** The phone-number path: its session and views. */
 export const phoneChunk = chunk(() => import('./phone.js'));
+/** Telegram's and MAX's QR code path (polled codes, the password step). */
+export const pollQrChunk = chunk(() => import('../core/poll-qr-session.js'));
+/** Telegram's phone-number path. */
+export const telegramPhoneChunk = chunk(() => import('../core/telegram-phone-session.js'));

@@ -183,6 +183,12 @@ export const styles = css`
     overflow-wrap: anywhere;
     max-width: var(--_size);
   }
+  .messenger {
+    margin: 0;
+    font-size: 0.85em;
+    font-weight: 600;
+    color: var(--_muted);
+  }
   [part='account'] strong {
     color: var(--_fg);
   }

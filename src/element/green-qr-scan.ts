@@ -2,26 +2,30 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { DEFAULT_API_URL } from '../core/config.js';
 import { ModeChangeEvent, type AccountData, type ScanFailure, type ScanState } from '../core/events.js';
+import type { MessengerOption } from '../core/messenger.js';
 import type { PhoneLinkSession } from '../core/phone-link-session.js';
 import { ClockController } from './clock-controller.js';
 import { LogoutController } from './logout-controller.js';
-import { LinkController, type LinkSessionOptions, type LinkSettings } from './link-controller.js';
+import { isChatSession, LinkController, type LinkSessionOptions, type LinkSettings } from './link-controller.js';
 import { NO_TEXT, langOf, localeLoading, stringsFor, type Strings } from './localize.js';
 import { langObserver } from './lang-observer.js';
 import { announcement, renderView, sessionFacts, type ViewActions, type ViewModel } from './views.js';
 import { styles } from './green-qr-scan.styles.js';
 
 /**
- * Links a WhatsApp account to a GREEN-API instance: opens GREEN-API's `scanqrcode` websocket (or
- * polls the QR method where websockets are blocked), shows each QR code as it arrives with the time
- * left to scan it, offers linking with a phone number instead, and tells the page how linking ended.
+ * Links a WhatsApp, Telegram or MAX account to a GREEN-API instance. WhatsApp: opens GREEN-API's
+ * `scanqrcode` websocket (or polls the QR method where websockets are blocked), shows each QR code
+ * as it arrives with the time left to scan it, and offers linking with a phone number instead.
+ * Telegram and MAX: polls the QR method for a fresh code every 5 s, asks for the account's
+ * two-factor password when it has one, and (Telegram) links with a phone number and the code
+ * Telegram sends. Tells the page how linking ended.
  *
- * @summary Link WhatsApp to a GREEN-API instance by scanning a QR code or entering a code.
+ * @summary Link WhatsApp, Telegram or MAX to a GREEN-API instance by scanning a QR code or entering a code.
  * @tagname green-qr-scan
  *
- * @attr {'idle' | 'connecting' | 'qr' | 'code' | 'linked' | 'failed'} state - Reflects the read-only `state` property, for CSS (set by the element; not an input).
+ * @attr {'idle' | 'connecting' | 'qr' | 'code' | 'password' | 'linked' | 'failed'} state - Reflects the read-only `state` property, for CSS (set by the element; not an input).
  *
- * @fires {AccountLinkedEvent} account-linked - The account is linked (QR scanned, or the phone-number code entered). `detail`: `{wid, pushname, proxy, webhookUrl}`. The socket is closed.
+ * @fires {AccountLinkedEvent} account-linked - The account is linked (QR scanned, or the phone-number code entered). `detail`: `{wid, pushname, proxy, webhookUrl, messenger, phone?, avatar?, chatId?}`: `messenger` is `whatsapp`, `telegram` or `max`; `phone` (digits), `avatar` (URL) and `chatId` where the messenger tells them (Telegram and MAX: GetAccountSettings, with `wid` the chat id; WhatsApp: `phone` from the account id). Never the password. The socket is closed.
  * @fires {ScanFailedEvent} scan-failed - The session ended without linking. `detail`: `{reason, message, status?}`, `reason` one of `alreadyLogged`, `timeoutExpired`, `error`, `connection`, `invalidConfig`, `unauthorized`, `quotaExceeded`, `instanceBlocked`, `instanceStarting`; `message` and `status` are for developers (GREEN-API's text and HTTP status, never the token). The socket is closed.
  * @fires {ScanStateChangeEvent} scan-state-change - The state changed. `detail`: `{state, previous, reason?}` (`reason` when `state` is `failed`).
  * @fires {ModeChangeEvent} mode-change - The person switched between the QR code and the phone number (the element changed its own `mode`). `detail`: `{mode, previous}`.
@@ -47,6 +51,13 @@ import { styles } from './green-qr-scan.styles.js';
  * @csspart phone-submit - The "Get code" button.
  * @csspart code - The linking code for the phone-number path.
  * @csspart copy-button - The button that copies the code.
+ * @csspart messenger - Telegram and MAX: the line that says which messenger the card links.
+ * @csspart code-form - Telegram by phone: the form for the code Telegram sends to its system chat.
+ * @csspart code-input - Telegram by phone: the code field.
+ * @csspart code-submit - Telegram by phone: the button that sends the code.
+ * @csspart password-form - Telegram and MAX: the two-factor (cloud) password form (state `password`).
+ * @csspart password-input - The password field (`type="password"`, `autocomplete="current-password"`); cleared after each submit, never reflected, logged or put in an event.
+ * @csspart password-submit - The button that sends the password.
  *
  * @cssprop [--green-qr-scan-size=264px] - Width and height of the QR code.
  * @cssprop [--green-qr-scan-accent=#0f7f43] - Accent colour (buttons, countdown, success icon).
@@ -62,7 +73,8 @@ import { styles } from './green-qr-scan.styles.js';
  * @cssstate idle - No session (no credentials yet, the phone-number form, or removed from the page).
  * @cssstate connecting - Waiting for the socket, the first QR code or a phone code.
  * @cssstate qr - A QR code is shown.
- * @cssstate code - A phone-number linking code is shown.
+ * @cssstate code - A phone-number linking code is shown (WhatsApp), or the code Telegram sent is asked for.
+ * @cssstate password - Telegram or MAX asks for the account's two-factor password.
  * @cssstate linked - The account is linked.
  * @cssstate failed - The session failed; see `failure`.
  */
@@ -100,9 +112,18 @@ export class GreenQrScan extends LitElement {
   @property({ attribute: 'api-url' })
   apiUrl: string = DEFAULT_API_URL;
 
-  /** How to link: `qr` (scan a QR code, the default) or `phone` (enter a code WhatsApp asks for). */
+  /** How to link: `qr` (scan a QR code, the default) or `phone` (enter a code WhatsApp asks for, or the one Telegram sends). MAX has no phone linking: it shows the QR code with a note. */
   @property({ reflect: true })
   mode: 'qr' | 'phone' = 'qr';
+
+  /**
+   * The instance's messenger: `auto` (the default: one GetSettings request tells it by
+   * `typeInstance`, and the answer is kept while the instance stays the same), `whatsapp`,
+   * `telegram` or `max`. A page that knows sets it and saves the request. An unknown
+   * `typeInstance` fails with `invalidConfig`.
+   */
+  @property()
+  messenger: MessengerOption = 'auto';
 
   /**
    * How to get the QR code: `auto` (websocket, falling back to polling GREEN-API's QR method when
@@ -142,7 +163,7 @@ export class GreenQrScan extends LitElement {
   @state() private copied = false;
 
   #link = new LinkController(this, this.attachInternals?.(), () => this.#settings());
-  #clock = new ClockController(this, () => this.state === 'qr' || this.state === 'code');
+  #clock = new ClockController(this, () => this.state === 'qr' || this.state === 'code' || this.state === 'password');
   /** The language this element waits for (loaded on demand), while it loads. */
   #localeLoading: Promise<void> | undefined;
   /** GREEN-API's Logout, then a new session that waits for its cleanup. */
@@ -151,7 +172,7 @@ export class GreenQrScan extends LitElement {
   #view!: ViewModel;
   #announced = '';
 
-  /** The linking state: `idle`, `connecting`, `qr`, `code`, `linked` or `failed`. Reflected as the `state` attribute. */
+  /** The linking state: `idle`, `connecting`, `qr`, `code`, `password`, `linked` or `failed`. Reflected as the `state` attribute. */
   get state(): ScanState {
     return this.#link.state;
   }
@@ -161,9 +182,9 @@ export class GreenQrScan extends LitElement {
     return this.#link.session?.failure;
   }
 
-  /** The linked account once `state` is `linked`. */
+  /** The linked account once `state` is `linked` (the `account-linked` detail). */
   get account(): AccountData | undefined {
-    return this.#link.session?.account;
+    return this.#link.account;
   }
 
   /** Starts over: a fresh session and QR code (or, in `phone` mode, the number form again). */
@@ -193,7 +214,8 @@ export class GreenQrScan extends LitElement {
   /** The settings a new session is made from. */
   #settings(): LinkSettings {
     const config = { instanceId: this.instanceId, token: this.token, ticket: this.ticket, apiUrl: this.apiUrl };
-    return { config, mode: this.mode, lazy: this.lazy, options: { transport: this.transport, ...this.sessionOptions } };
+    const messenger = (['whatsapp', 'telegram', 'max'] as const).find((m) => m === this.messenger) ?? 'auto';
+    return { config, mode: this.mode, lazy: this.lazy, messenger, options: { transport: this.transport, ...this.sessionOptions } };
   }
 
   override connectedCallback(): void {
@@ -207,7 +229,7 @@ export class GreenQrScan extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const settings = ['instanceId', 'token', 'ticket', 'apiUrl', 'transport', 'mode'] as const;
+    const settings = ['instanceId', 'token', 'ticket', 'apiUrl', 'transport', 'mode', 'messenger'] as const;
     if (this.hasUpdated && this.isConnected && settings.some((key) => changed.has(key))) this.restart();
     this.#link.settle();
     this.#view = this.#viewModel();
@@ -226,7 +248,7 @@ export class GreenQrScan extends LitElement {
       ...facts,
       t: loading ? NO_TEXT : stringsFor(lang, this.strings),
       state: this.state,
-      phone: this.mode === 'phone',
+      phone: this.mode === 'phone' && !facts.phoneFallback,
       waiting: suspended.has('offline') ? 'offline' : suspended.size && (this.instanceId || this.token || this.ticket) ? 'paused' : 'idle',
       fellBack: facts.transport === 'http' && this.transport === 'auto',
       copied: this.copied,
@@ -248,10 +270,11 @@ export class GreenQrScan extends LitElement {
 
   protected override render() {
     const v = this.#view;
-    const { stage, status, body, modeSwitch } = renderView(v, this.#actions);
-    const formView = v.phone && v.state === 'idle';
+    const { stage, status, body, label, modeSwitch } = renderView(v, this.#actions);
+    const formView = (v.phone && v.state === 'idle') || v.state === 'password' || (v.state === 'code' && v.codeForm !== undefined);
     return html`<div part="card" class="card ${formView ? 'form-view' : ''}">
       <slot name="header"></slot>
+      ${label}
       <div part="stage" class="stage ${formView ? 'form' : v.state === 'code' ? 'flat' : ''}">${stage}</div>
       <p part="status" class="status" role="status" aria-live="polite">${status}</p>
       <p class="sr-only" aria-live="polite">${this.#announced}</p>
@@ -271,9 +294,27 @@ export class GreenQrScan extends LitElement {
     submitPhone: (event: SubmitEvent) => {
       event.preventDefault();
       this.copied = false;
+      // WhatsApp's phone session (its class loads on demand) and Telegram's both take `submit(number)`.
       (this.#link.session as Partial<PhoneLinkSession> | undefined)?.submit?.(this.phoneInput);
     },
     inputPhone: (event: InputEvent) => (this.phoneInput = (event.target as HTMLInputElement).value),
+    // The password is read from the field on submit, handed to the session, and the field cleared:
+    // it is never kept in a property, reflected, logged or put in an event.
+    submitPassword: (event: SubmitEvent) => {
+      event.preventDefault();
+      const input = (event.target as HTMLFormElement).querySelector<HTMLInputElement>('input[type="password"]');
+      const session = this.#link.session;
+      if (!input || !isChatSession(session) || session.password.locked) return;
+      const password = input.value;
+      input.value = '';
+      session.submitPassword(password);
+    },
+    submitCode: (event: SubmitEvent) => {
+      event.preventDefault();
+      const input = (event.target as HTMLFormElement).querySelector<HTMLInputElement>('input');
+      const session = this.#link.session;
+      if (input && session && 'submitCode' in session) (session as { submitCode(code: string): void }).submitCode(input.value);
+    },
     copy: async () => {
       try {
         await navigator.clipboard.writeText((this.#view.code ?? '').replace(/-/g, ''));

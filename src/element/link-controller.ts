@@ -8,12 +8,14 @@
  * @internal
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ScanConfig } from '../core/config.js';
-import { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent, type ScanState } from '../core/events.js';
-import type { LinkSession } from '../core/link-session.js';
-import type { PhoneLinkOptions } from '../core/phone-link-session.js';
+import type { ChatSession, ChatSessionOptions } from '../core/chat-session.js';
+import { resolveConfig, type ScanConfig } from '../core/config.js';
+import { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent, type AccountData, type ScanState } from '../core/events.js';
+import { LOAD_FAILED } from '../core/link-session.js';
+import { MessengerProbe, type Messenger, type MessengerOption } from '../core/messenger.js';
+import type { PhoneLinkOptions, PhoneLinkSession } from '../core/phone-link-session.js';
 import { ScanSession, type ScanSessionOptions } from '../core/scan-session.js';
-import { ChunkFailure, phoneChunk, type Chunk } from './chunk.js';
+import { ChunkFailure, phoneChunk, pollQrChunk, telegramPhoneChunk, type Chunk } from './chunk.js';
 
 /** Whether a code decodes, by the browser's own image decoder: one that does not is never shown. */
 async function decodeImage(image: string): Promise<boolean> {
@@ -28,7 +30,7 @@ async function decodeImage(image: string): Promise<boolean> {
 /** Why a QR session is on hold. */
 export type SuspendReason = 'offline' | 'pagehide' | 'offscreen';
 
-export type LinkSessionOptions = ScanSessionOptions & PhoneLinkOptions & { lazyGraceMs?: number };
+export type LinkSessionOptions = ScanSessionOptions & PhoneLinkOptions & ChatSessionOptions & { lazyGraceMs?: number };
 
 /** The host's settings a new session is made from. */
 export interface LinkSettings {
@@ -36,11 +38,21 @@ export interface LinkSettings {
   mode: 'qr' | 'phone';
   lazy: boolean;
   options: LinkSessionOptions;
+  messenger: MessengerOption;
 }
+
+/** Every session the controller may run: WhatsApp's, the probe (messenger not known yet), Telegram's and MAX's. */
+export type AnySession = ScanSession | PhoneLinkSession | MessengerProbe | ChatSession | ChunkFailure;
+
+/** A Telegram or MAX session (their classes load on demand: no `instanceof`). */
+export const isChatSession = (session: AnySession | undefined): session is ChatSession => session !== undefined && 'submitPassword' in session;
+
+/** `79001234567@c.us` → `79001234567`. */
+const widDigits = (wid: string) => /^(\d{5,15})@c\.us$/.exec(wid)?.[1];
 
 export class LinkController implements ReactiveController {
   /** The current (or last) session; it stays after the host leaves the DOM so its outcome can be read. */
-  session: LinkSession | undefined = undefined;
+  session: AnySession | undefined = undefined;
   /** Why the QR session is on hold; empty when it may run. */
   readonly suspended = new Set<SuspendReason>();
   /** The state the host shows and last announced. */
@@ -56,6 +68,8 @@ export class LinkController implements ReactiveController {
   #observer: IntersectionObserver | undefined;
   #offscreenTimer: ReturnType<typeof setTimeout> | undefined;
   #warned = '';
+  /** The messenger `auto` found, for the instance address it was found for. */
+  #found: { key: string; messenger: Messenger } | undefined;
   /** An on-demand chunk the next session needs, while it loads (see {@link LinkController.loading}). */
   #loading: Promise<void> | undefined;
   /** The chunk the next session needed did not load: that session is a `connection` failure. */
@@ -121,18 +135,22 @@ export class LinkController implements ReactiveController {
     const previous = this.session instanceof ScanSession ? this.session.closed : undefined;
     const generation = ++this.#generation;
     this.#detach();
-    const { config, mode, options } = this.#settings();
+    const { config, mode, options, messenger: option } = this.#settings();
+    const key = this.#key(config);
+    const known = option === 'auto' ? (this.#found?.key === key ? this.#found.messenger : undefined) : option;
     const loadFailed = this.#loadFailed;
     this.#loadFailed = false;
-    let session: LinkSession;
+    let session: AnySession;
     if (loadFailed) {
       session = new ChunkFailure(config);
+    } else if (known !== 'whatsapp') {
+      session = new MessengerProbe(config, known, options);
     } else if (mode === 'phone') {
       // The phone path is loaded on demand: meanwhile the view shows its placeholder (state idle).
       if (!phoneChunk.value) return this.#await(phoneChunk, generation);
       session = new phoneChunk.value.PhoneLinkSession(config, options);
     } else {
-      session = new ScanSession(config, { decodeImage, ...options });
+      session = this.#scanSession(config, options);
     }
     const problem = session.configProblem;
     // A page still setting up (credentials not set yet) waits instead of failing.
@@ -141,18 +159,62 @@ export class LinkController implements ReactiveController {
       this.#warned = problem.message;
       console.warn(`[green-qr-scan] ${problem.message}`);
     }
-    if (session instanceof ScanSession && this.suspended.size) {
+    if (this.#pausable(session, mode) && this.suspended.size) {
       this.#resume = true;
       return this.#sync();
     }
-    session.addEventListener('change', this.#sync);
-    session.addEventListener(AccountLinkedEvent.type, this.#forward);
-    session.addEventListener(ScanFailedEvent.type, this.#forward);
-    this.session = session;
+    this.#attach(session);
     // One scanqrcode session per instance: the new socket opens once the old one has closed.
     if (session instanceof ScanSession) session.start(previous, { afterLogout });
     else session.start();
+    if (session instanceof MessengerProbe) void session.resolved.then((messenger) => messenger && this.#launch(session, messenger, key));
     this.#sync();
+  }
+
+  /** The linked account as the host tells it: with `messenger` (and, for WhatsApp, the number from the id). */
+  get account(): AccountData | undefined {
+    const session = this.session;
+    const account = session?.account;
+    if (!account || isChatSession(session)) return account ? { ...account } : undefined;
+    const phone = widDigits(account.wid);
+    return { ...account, messenger: 'whatsapp', ...(phone ? { phone } : {}) };
+  }
+
+  /** The instance address a found messenger belongs to (no token). */
+  #key(config: ScanConfig): string {
+    const resolved = resolveConfig(config);
+    return resolved.ok ? resolved.endpoints.httpBase : '';
+  }
+
+  /** The probe knows the messenger: the real session replaces it (Telegram's and MAX's code loads on demand). */
+  async #launch(probe: MessengerProbe, messenger: Messenger, key: string): Promise<void> {
+    if (this.session !== probe) return;
+    this.#found = { key, messenger };
+    const { config, mode, options } = this.#settings();
+    let session: AnySession;
+    // Each messenger's code loads on demand: one that cannot be loaded is a `connection` failure.
+    try {
+      if (messenger === 'whatsapp') {
+        session = mode === 'phone' ? new (await phoneChunk.load()).PhoneLinkSession(config, options) : this.#scanSession(config, options);
+      } else if (messenger === 'telegram' && mode === 'phone') {
+        // The number form is the phone path's (WhatsApp's too): its chunk comes along.
+        const [{ TelegramPhoneSession }] = await Promise.all([telegramPhoneChunk.load(), phoneChunk.load()]);
+        session = new TelegramPhoneSession(config, options);
+      } else {
+        session = new (await pollQrChunk.load()).PollQrSession(config, messenger, { ...options, phoneFallback: mode === 'phone' });
+      }
+    } catch {
+      return probe.failWith({ reason: 'connection', message: LOAD_FAILED });
+    }
+    if (this.session !== probe) return;
+    this.#detach();
+    this.#attach(session);
+    session.start();
+    this.#sync();
+  }
+
+  #scanSession(config: ScanConfig, options: LinkSessionOptions): ScanSession {
+    return new ScanSession(config, { decodeImage, ...options });
   }
 
   /** Settles once the on-demand chunks the current settings need are loaded (or failed to load). */
@@ -176,6 +238,20 @@ export class LinkController implements ReactiveController {
     this.#sync();
   }
 
+  #attach(session: AnySession): void {
+    session.addEventListener('change', this.#sync);
+    session.addEventListener(AccountLinkedEvent.type, this.#forward);
+    session.addEventListener(ScanFailedEvent.type, this.#forward);
+    this.session = session;
+  }
+
+  /** A session that polls or holds a socket while it shows a QR code: it waits while off screen, offline or in the back/forward cache. */
+  #pausable(session: AnySession | undefined, mode = this.#settings().mode): boolean {
+    if (session instanceof ScanSession) return true;
+    if (session instanceof MessengerProbe) return mode === 'qr';
+    return session !== undefined && 'qrImage' in session;
+  }
+
   /** Moves the host to the session's state: attribute, custom state, then `scan-state-change`. */
   #sync = (): void => {
     const state = this.session?.state ?? 'idle';
@@ -196,7 +272,7 @@ export class LinkController implements ReactiveController {
 
   /** Session events are re-created: an event cannot be dispatched twice. A failure is told to the developer once, in the console. */
   #forward = (event: Event): void => {
-    if (event instanceof AccountLinkedEvent) this.#host.dispatchEvent(new AccountLinkedEvent({ ...event.detail }));
+    if (event instanceof AccountLinkedEvent) this.#host.dispatchEvent(new AccountLinkedEvent(this.account ?? { ...event.detail }));
     if (!(event instanceof ScanFailedEvent)) return;
     const { reason, message } = event.detail;
     if (reason !== 'invalidConfig') console.warn(`[green-qr-scan] ${reason}: ${message}`);
@@ -216,8 +292,9 @@ export class LinkController implements ReactiveController {
 
   #suspend(reason: SuspendReason): void {
     this.suspended.add(reason);
-    if (this.session instanceof ScanSession && this.session.active) {
-      this.session.close();
+    const session = this.session;
+    if (this.#pausable(session) && (session?.state === 'connecting' || session?.state === 'qr')) {
+      session.close();
       this.#resume = true;
     }
     this.#host.requestUpdate();

@@ -5,14 +5,20 @@
  * escapes it), never as markup.
  */
 import { html, nothing, svg, type TemplateResult } from 'lit';
+import type { ChatPhase } from '../core/chat-session.js';
 import type { ConfigField } from '../core/config.js';
 import type { AccountData, FailureReason, ScanFailure, ScanState } from '../core/events.js';
-import type { PhoneLinkOptions, PhoneLinkSession, PhoneRequestError } from '../core/phone-link-session.js';
+import type { Messenger } from '../core/messenger.js';
+import type { PasswordProblem } from '../core/password-step.js';
+import type { PhoneLinkSession, PhoneRequestError } from '../core/phone-link-session.js';
 import type { ScanPhase } from '../core/scan-options.js';
-import { SCAN_WINDOW_MS, ScanSession, type ScanSessionOptions, type ScanTransport } from '../core/scan-session.js';
-import type { LinkSession } from '../core/link-session.js';
+import { SCAN_WINDOW_MS, ScanSession, type ScanTransport } from '../core/scan-session.js';
+import type { CodeProblem, TelegramPhoneSession } from '../core/telegram-phone-session.js';
+import type { PollQrSession } from '../core/poll-qr-session.js';
 import { phoneChunk } from './chunk.js';
+import { isChatSession, type AnySession, type LinkSessionOptions } from './link-controller.js';
 import { format, type Strings } from './localize.js';
+import { chatCodeView, chatLinkedLine, chatQrBody, messengerLabel, passwordView } from './chat-views.js';
 
 export interface ViewModel {
   t: Strings;
@@ -21,7 +27,19 @@ export interface ViewModel {
   /** Which waiting text the idle QR view shows. */
   waiting: 'idle' | 'offline' | 'paused';
   /** What a `connecting` session waits for. */
-  phase?: ScanPhase | 'requesting';
+  phase?: ScanPhase | ChatPhase | 'requesting';
+  /** The messenger being linked, once known (`undefined` while `auto` asks GetSettings). */
+  messenger?: Messenger;
+  /** MAX with `mode="phone"`: MAX has no phone linking, the QR code is shown instead. */
+  phoneFallback: boolean;
+  /** Telegram/MAX: GREEN-API said the sign-in had not started; the codes started over. */
+  restarted: boolean;
+  /** The password form: why the last password was refused, whether one is on its way, seconds to wait. */
+  passwordProblem?: PasswordProblem;
+  passwordBusy: boolean;
+  passwordWait: number;
+  /** Telegram by phone: the code form (`undefined` for WhatsApp's code on screen). */
+  codeForm?: { problem?: CodeProblem; busy: boolean; reused: boolean };
   /** GREEN-API's text of an HTTP QR `error` while polling goes on. */
   notice?: string;
   /** The session fell back to HTTP polling on its own (not `transport="http"`). */
@@ -46,23 +64,42 @@ export interface ViewModel {
 }
 
 /** What the view takes from the running session (or the last one): the code, the time left, what it waits for. */
-export function sessionFacts(session: LinkSession | undefined, now: number, options: ScanSessionOptions & PhoneLinkOptions) {
+export function sessionFacts(session: AnySession | undefined, now: number, options: LinkSessionOptions) {
   const scan = session instanceof ScanSession ? session : undefined;
   // (The phone session's class is loaded on demand: see chunk.ts.)
   const phone = phoneChunk.value && session instanceof phoneChunk.value.PhoneLinkSession ? (session as PhoneLinkSession) : undefined;
-  const total = Math.round((phone ? (options.codeValidityMs ?? 150_000) : (options.scanWindowMs ?? SCAN_WINDOW_MS)) / 1000);
+  const chat = isChatSession(session) ? session : undefined;
+  const chatQr = chat && 'qrImage' in chat ? (chat as PollQrSession) : undefined;
+  const tgPhone = chat && 'submitCode' in chat ? (chat as TelegramPhoneSession) : undefined;
+  const totalMs = phone
+    ? (options.codeValidityMs ?? 150_000)
+    : chatQr
+      ? (options.codeRefreshMs ?? 5_000)
+      : tgPhone
+        ? (options.codeLifetimeMs ?? 300_000)
+        : (options.scanWindowMs ?? SCAN_WINDOW_MS);
+  const total = Math.round(totalMs / 1000);
   const left = Math.max(0, Math.min(total, Math.ceil(((session?.expiresAt ?? 0) - now) / 1000)));
-  const phase: ViewModel['phase'] = phone ? (phone.phase ?? (phone.state === 'connecting' ? 'requesting' : undefined)) : scan?.phase;
+  const phase: ViewModel['phase'] = phone ? (phone.phase ?? (phone.state === 'connecting' ? 'requesting' : undefined)) : (scan ?? chat)?.phase;
+  const messenger: Messenger | undefined = chat ? chat.messenger : scan || phone ? 'whatsapp' : undefined;
+  const retryAt = chat?.password.retryAt;
   return {
     phase,
-    notice: scan?.notice,
+    messenger,
+    notice: scan?.notice ?? chatQr?.notice,
     transport: scan?.transport as ScanTransport | undefined,
-    qrImage: scan?.qrImage,
+    qrImage: scan?.qrImage ?? chatQr?.qrImage,
     left,
     total,
     code: phone?.code,
-    requestError: phone?.requestError,
+    requestError: phone?.requestError ?? tgPhone?.requestError,
     invalidField: session?.configProblem?.field,
+    phoneFallback: Boolean(chatQr?.phoneFallback),
+    restarted: Boolean(chatQr?.restarted),
+    passwordProblem: chat?.password.problem,
+    passwordBusy: Boolean(chat?.password.busy),
+    passwordWait: retryAt && retryAt > now ? Math.ceil((retryAt - now) / 1000) : 0,
+    codeForm: tgPhone ? { problem: tgPhone.codeProblem, busy: tgPhone.codeBusy, reused: tgPhone.codeReused } : undefined,
   };
 }
 
@@ -74,6 +111,10 @@ export interface ViewActions {
   submitPhone(event: SubmitEvent): void;
   inputPhone(event: InputEvent): void;
   copy(): void;
+  /** The password form was submitted (the handler reads the field, then clears it). */
+  submitPassword(event: SubmitEvent): void;
+  /** The Telegram code form was submitted. */
+  submitCode(event: SubmitEvent): void;
 }
 
 export interface View {
@@ -84,7 +125,7 @@ export interface View {
 
 export const skeleton = html`<div part="skeleton" class="skeleton" aria-hidden="true"></div>`;
 
-const icon = (kind: 'ok' | 'bad') =>
+export const icon = (kind: 'ok' | 'bad') =>
   html`<svg class="icon ${kind}" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
     <circle cx="12" cy="12" r="10"></circle>
     ${kind === 'ok' ? svg`<path d="m7.5 12.5 3 3 6-6.5"></path>` : svg`<path d="M12 7v6"></path><path d="M12 16.5v.5"></path>`}
@@ -141,10 +182,17 @@ export function announcement(v: ViewModel, previous: string): string {
 }
 
 /** GREEN-API's own words, as secondary detail. */
-const notice = (v: ViewModel) => (v.notice ? html`<p part="message" class="detail">${format(v.t.serverNotice, { message: v.notice })}</p>` : nothing);
+export const notice = (v: ViewModel) => (v.notice ? html`<p part="message" class="detail">${format(v.t.serverNotice, { message: v.notice })}</p>` : nothing);
 
 function qrView(v: ViewModel): View {
   const { t } = v;
+  if (v.messenger && v.messenger !== 'whatsapp') {
+    return {
+      stage: html`<img part="qr" src=${v.qrImage ?? ''} alt=${v.messenger === 'max' ? t.qrAltMax : t.qrAltTelegram} width="256" height="256" />`,
+      status: v.messenger === 'max' ? t.qrReadyMax : t.qrReadyTelegram,
+      body: chatQrBody(v),
+    };
+  }
   return {
     stage: html`<img part="qr" src=${v.qrImage ?? ''} alt=${t.qrAlt} width="256" height="256" />`,
     status: t.qrReady,
@@ -152,7 +200,7 @@ function qrView(v: ViewModel): View {
   };
 }
 
-function countdown(v: ViewModel) {
+export function countdown(v: ViewModel) {
   const { t, left } = v;
   return html`<div part="countdown" class="countdown ${left <= 10 ? 'low' : ''}" role="timer" aria-label=${format(t.countdownLabel, { n: left })}>
     <span class="bar" aria-hidden="true"><span class="left"></span></span>
@@ -162,6 +210,13 @@ function countdown(v: ViewModel) {
 
 function linkedView(v: ViewModel): View {
   const account = v.account;
+  if (v.messenger && v.messenger !== 'whatsapp') {
+    return {
+      stage: icon('ok'),
+      status: v.messenger === 'max' ? v.t.linkedMax : v.t.linkedTelegram,
+      body: html`<slot name="linked"><p part="account">${chatLinkedLine(account)}</p></slot>`,
+    };
+  }
   return {
     stage: icon('ok'),
     status: v.t.linked,
@@ -201,7 +256,15 @@ function failedView(v: ViewModel, a: ViewActions): View {
   const { t } = v;
   const failure = v.failure ?? { reason: 'error', message: '' };
   const entry = FAILURES[failure.reason];
-  const status = v.phone && failure.reason === 'timeoutExpired' ? t.codeExpired : t[entry.title];
+  const chat = v.messenger === 'telegram' || v.messenger === 'max';
+  const status =
+    v.phone && failure.reason === 'timeoutExpired' && !v.phoneFallback
+      ? t.codeExpired
+      : chat && failure.reason === 'alreadyLogged'
+        ? t.failedAlreadyLoggedChat
+        : chat && failure.reason === 'timeoutExpired'
+          ? t.failedTimeoutChat
+          : t[entry.title];
   const logout = v.allowLogout && asksForLogout(failure);
   return {
     stage: icon('bad'),
@@ -217,9 +280,10 @@ function failedView(v: ViewModel, a: ViewActions): View {
 /** What to do, in the reader's words: the wrong setting, the credential GREEN-API refused, or the reason's hint. */
 function failureHint(v: ViewModel, failure: ScanFailure, key: keyof Strings | undefined) {
   const { t } = v;
-  if (failure.reason === 'invalidConfig') return html`<p part="message">${t[FIELD_HINTS[v.invalidField ?? 'instance-id']]}</p>`;
+  if (failure.reason === 'invalidConfig') return html`<p part="message">${v.invalidField ? t[FIELD_HINTS[v.invalidField]] : t.invalidMessenger}</p>`;
   if (failure.reason === 'unauthorized') key = v.ticketMode ? 'unauthorizedTicket' : failure.status === 403 ? 'unauthorizedInstance' : 'unauthorizedToken';
   if (!key || (v.phone && failure.reason === 'timeoutExpired')) return nothing;
+  if (failure.reason === 'timeoutExpired' && v.messenger !== 'whatsapp' && v.messenger) return nothing;
   // The server's text takes the `message` part of an `error`; that hint is plain.
   const text = format(t[key], { n: v.total });
   return failure.reason === 'error' ? hint(text) : html`<p part="message" class="hint">${text}</p>`;
@@ -231,26 +295,29 @@ function logoutButton(v: ViewModel, a: ViewActions) {
     ${v.logoutFailed ? html`<p class="error" role="alert">${t.logoutFailed}</p>` : nothing}`;
 }
 
-const retryButton = (v: ViewModel, a: ViewActions) =>
+export const retryButton = (v: ViewModel, a: ViewActions) =>
   html`<button part="retry-button" type="button" @click=${a.retry}>${v.phone ? v.t.newCode : v.t.retry}</button>`;
 
 const VIEWS: Record<ScanState, (v: ViewModel, a: ViewActions) => View> = {
   idle: idleView,
   connecting: connectingView,
   qr: qrView,
-  // A code is shown only by the phone session, which comes with its views.
-  code: (v, a) => phoneChunk.value!.codeView(v, a),
+  // A code is shown by WhatsApp's phone session (its views come with it) or Telegram's (a form).
+  code: (v, a) => (v.codeForm ? chatCodeView(v, a) : phoneChunk.value!.codeView(v, a)),
+  password: passwordView,
   linked: linkedView,
   failed: failedView,
 };
 
 /** The view of the current state, plus the switch between QR code and phone number where it helps. */
-export function renderView(v: ViewModel, a: ViewActions): View & { modeSwitch: TemplateResult | typeof nothing } {
+export function renderView(v: ViewModel, a: ViewActions): View & { label: TemplateResult | typeof nothing; modeSwitch: TemplateResult | typeof nothing } {
   const view = VIEWS[v.state](v, a);
   const reason = v.state === 'failed' ? v.failure?.reason : undefined;
-  const hideSwitch = v.state === 'linked' || reason === 'invalidConfig' || reason === 'alreadyLogged';
+  // MAX has no phone linking; while the password is asked for, switching would lose the scan.
+  const hideSwitch =
+    v.state === 'linked' || v.state === 'password' || reason === 'invalidConfig' || reason === 'alreadyLogged' || v.messenger === 'max';
   const modeSwitch = hideSwitch
     ? nothing
     : html`<button part="mode-switch" class="switch" type="button" @click=${a.toggleMode}>${v.phone ? v.t.useQr : v.t.usePhone}</button>`;
-  return { ...view, modeSwitch };
+  return { ...view, status: view.status, label: messengerLabel(v), modeSwitch };
 }

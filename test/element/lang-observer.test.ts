@@ -20,7 +20,7 @@ async function rendered(el: GreenQrScan, text: string) {
 
 describe('lang on ancestors', () => {
   it('a <section lang> two levels up changes at runtime: the element follows', async () => {
-    const wrapper = await fixture<HTMLElement>(html`<section lang="en"><div><green-qr-scan mode="phone"></green-qr-scan></div></section>`);
+    const wrapper = await fixture<HTMLElement>(html`<section lang="en"><div><green-qr-scan messenger="whatsapp" mode="phone"></green-qr-scan></div></section>`);
     const el = wrapper.querySelector('green-qr-scan') as GreenQrScan;
     await rendered(el, en.phoneTitle);
     wrapper.setAttribute('lang', 'ru');
@@ -32,7 +32,7 @@ describe('lang on ancestors', () => {
   it('an ancestor inside another component’s shadow root (and that component’s host) changes: the element follows', async () => {
     const host = await fixture<HTMLElement>(html`<div lang="en"></div>`);
     const root = host.attachShadow({ mode: 'open' });
-    root.innerHTML = '<article lang="en"><green-qr-scan mode="phone"></green-qr-scan></article>';
+    root.innerHTML = '<article lang="en"><green-qr-scan messenger="whatsapp" mode="phone"></green-qr-scan></article>';
     const el = root.querySelector('green-qr-scan') as GreenQrScan;
     await rendered(el, en.phoneTitle);
     root.querySelector('article')!.setAttribute('lang', 'ru');

@@ -23,7 +23,7 @@ describe('element: one linking model', () => {
   afterEach(() => ws.stop());
 
   async function mount(extra: Partial<GreenQrScan> = {}) {
-    const el = await fixture<GreenQrScan>(html`<green-qr-scan
+    const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp"
       instance-id=${INSTANCE_ID}
       api-url=${ws.url}
       transport="websocket"
@@ -91,14 +91,17 @@ describe('element: one linking model', () => {
     }
     try {
       const el = document.createElement('green-qr-scan');
+      el.setAttribute('messenger', 'whatsapp');
       Object.assign(el, { instanceId: INSTANCE_ID, apiUrl: ws.url, token: TOKEN, transport: 'websocket' });
       root.append(el);
       await link(el);
       const wrong = document.createElement('green-qr-scan');
+      wrong.setAttribute('messenger', 'whatsapp');
       Object.assign(wrong, { instanceId: 'abc', apiUrl: ws.url, token: TOKEN });
       root.append(wrong);
       await wrong.updateComplete;
       const switching = document.createElement('green-qr-scan');
+      switching.setAttribute('messenger', 'whatsapp');
       root.append(switching);
       await switching.updateComplete;
       part(switching, 'mode-switch')!.click();
@@ -137,7 +140,7 @@ describe('element: one linking model', () => {
     });
 
     it('instance-id first, the token a moment later: waiting (idle), never scan-failed, then it connects', async () => {
-      const el = await fixture<GreenQrScan>(html`<green-qr-scan instance-id=${INSTANCE_ID} api-url=${ws.url}
+      const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" instance-id=${INSTANCE_ID} api-url=${ws.url}
         @scan-failed=${(e: ScanFailedEvent) => failed.push(e.detail)}></green-qr-scan>`);
       await el.updateComplete;
       expect(el.state).to.equal('idle');
@@ -153,7 +156,7 @@ describe('element: one linking model', () => {
     });
 
     it('a value that is present and wrong fails with invalidConfig and warns once (field and rule, never the token)', async () => {
-      const el = await fixture<GreenQrScan>(html`<green-qr-scan instance-id="12ab" api-url=${ws.url} .token=${TOKEN}
+      const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" instance-id="12ab" api-url=${ws.url} .token=${TOKEN}
         @scan-failed=${(e: ScanFailedEvent) => failed.push(e.detail)}></green-qr-scan>`);
       await el.updateComplete;
       el.requestUpdate();
@@ -174,7 +177,7 @@ describe('element: one linking model', () => {
     it('transport="http" set by the page never claims that websockets are blocked', async () => {
       await http.script('GET', `/waInstance${INSTANCE_ID}/qr/${TOKEN}`, [{ body: { type: 'qrCode', message: pngBase64(2) } }]);
       await http.script('GET', `/waInstance${INSTANCE_ID}/getStateInstance/${TOKEN}`, [{ body: { stateInstance: 'notAuthorized' } }]);
-      const el = await fixture<GreenQrScan>(html`<green-qr-scan instance-id=${INSTANCE_ID} api-url=${http.url} transport="http" .token=${TOKEN}></green-qr-scan>`);
+      const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" instance-id=${INSTANCE_ID} api-url=${http.url} transport="http" .token=${TOKEN}></green-qr-scan>`);
       await el.updateComplete;
       expect(el.state).to.equal('connecting');
       expect(el.shadowRoot!.textContent).to.not.contain(en.httpFallback);
@@ -191,7 +194,7 @@ describe('element: one linking model', () => {
     try {
       await http.script('POST', `/waInstance${INSTANCE_ID}/getAuthorizationCode/${TOKEN}`, [{ body: { status: true, code: 'ABCD1234' } }, { body: { status: true, code: 'WXYZ9876' } }]);
       await http.script('GET', `/waInstance${INSTANCE_ID}/getStateInstance/${TOKEN}`, [{ body: { stateInstance: 'notAuthorized' } }]);
-      const el = await fixture<GreenQrScan>(html`<green-qr-scan instance-id=${INSTANCE_ID} api-url=${http.url} mode="phone" .token=${TOKEN}></green-qr-scan>`);
+      const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp" instance-id=${INSTANCE_ID} api-url=${http.url} mode="phone" .token=${TOKEN}></green-qr-scan>`);
       await submitPhone(el, '+79001234567');
       await settle(el, 'code');
       part(el, 'copy-button')!.click();
@@ -225,7 +228,7 @@ describe('element: lazy grace timer', () => {
   it('is cleared when the element leaves the page: re-added (not lazy now), its new session is not closed later', async () => {
     const wrapper = await fixture<HTMLDivElement>(html`<div>
       <div class="spacer" style="height: 3000px"></div>
-      <green-qr-scan lazy instance-id=${INSTANCE_ID} api-url=${ws.url} transport="websocket" .token=${TOKEN} .sessionOptions=${{ lazyGraceMs: 5000 }}></green-qr-scan>
+      <green-qr-scan messenger="whatsapp" lazy instance-id=${INSTANCE_ID} api-url=${ws.url} transport="websocket" .token=${TOKEN} .sessionOptions=${{ lazyGraceMs: 5000 }}></green-qr-scan>
     </div>`);
     const el = wrapper.querySelector('green-qr-scan') as GreenQrScan;
     el.scrollIntoView();

@@ -34,7 +34,7 @@ describe('element: link tickets (token-free)', function () {
   async function mount(ticket: string, extra: { transport?: string; id: string }) {
     const failures: ScanFailedEvent['detail'][] = [];
     const linked: AccountLinkedEvent['detail'][] = [];
-    const el = await fixture<GreenQrScan>(html`<green-qr-scan
+    const el = await fixture<GreenQrScan>(html`<green-qr-scan messenger="whatsapp"
       instance-id=${extra.id}
       api-url=${rig!.url}
       transport=${extra.transport ?? 'auto'}

@@ -18,6 +18,8 @@ export async function settle(el: GreenQrScan, state: string): Promise<void> {
 
 /** Types a phone number into the phone form, as a person would, and submits it. */
 export async function submitPhone(el: GreenQrScan, value: string): Promise<void> {
+  // With messenger="auto" the form shows once GetSettings has answered.
+  await waitUntil(() => part(el, 'phone-input'), 'no phone form', { timeout: 5000 });
   const input = part(el, 'phone-input') as HTMLInputElement;
   input.value = value;
   input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));

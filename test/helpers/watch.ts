@@ -43,6 +43,8 @@ export interface MountOptions {
   lang?: string;
   transport?: 'auto' | 'websocket' | 'http';
   mode?: 'qr' | 'phone';
+  /** Default `auto`. */
+  messenger?: 'auto' | 'whatsapp' | 'telegram' | 'max';
   allowLogout?: boolean;
   sessionOptions?: LinkSessionOptions;
 }
@@ -92,6 +94,7 @@ export async function mountWatched(o: MountOptions): Promise<Watched> {
   const el = await fixture<GreenQrScan>(html`<green-qr-scan
     lang=${ifDefined(o.lang)}
     mode=${o.mode ?? 'qr'}
+    messenger=${o.messenger ?? 'auto'}
     transport=${o.transport ?? 'auto'}
     ?allow-logout=${!!o.allowLogout}
     instance-id=${o.instanceId}

@@ -10,7 +10,7 @@ try {
   const { createRoot } = await import('react-dom/client');
   const { flushSync } = await import('react-dom');
   const host = document.body.appendChild(document.createElement('div'));
-  flushSync(() => createRoot(host).render(React.createElement(Wrapper, { instanceId: '1101000001', token: '0123456789abcdef0123456789abcdef0123456789abcdef01', apiUrl: (window as unknown as { API_URL: string }).API_URL })));
+  flushSync(() => createRoot(host).render(React.createElement(Wrapper, { messenger: 'whatsapp', instanceId: '1101000001', token: '0123456789abcdef0123456789abcdef0123456789abcdef01', apiUrl: (window as unknown as { API_URL: string }).API_URL })));
   report({ GreenQrScan });
 } catch (error) {
   report({ GreenQrScan, error: String(error) });

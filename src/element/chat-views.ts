@@ -1,0 +1,100 @@
+/**
+ * The views that only Telegram and MAX have: the QR code's body (a new code every 5 s, where in the
+ * app to scan it), Telegram's code form, the two-factor password form, the linked account, and the
+ * label that says which messenger the card links. Pure functions of the {@link ViewModel}, like
+ * `views.ts`. The password field is never bound to any state: the element reads it on submit and
+ * clears it.
+ */
+import { html, nothing } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import type { AccountData } from '../core/events.js';
+import { format, type Strings } from './localize.js';
+import { countdown, hint, notice, steps, type View, type ViewActions, type ViewModel } from './views.js';
+
+/** Says which messenger the card links (Telegram and MAX; WhatsApp's texts name it already). */
+export function messengerLabel(v: ViewModel) {
+  if (v.messenger !== 'telegram' && v.messenger !== 'max') return nothing;
+  if (v.state === 'linked') return nothing;
+  return html`<p part="messenger" class="messenger">${v.messenger === 'max' ? v.t.linkingMax : v.t.linkingTelegram}</p>`;
+}
+
+/** Where in the app to scan, per messenger. */
+const qrSteps = (t: Strings, max: boolean) =>
+  max ? steps(t.maxStepOpen, t.maxStepDevices, t.maxStepScan) : steps(t.tgStepOpen, t.tgStepDevices, t.tgStepScan);
+
+/** Under a Telegram/MAX code: the refresh indicator (no scan window: a new code every few seconds), notes, the steps. */
+export function chatQrBody(v: ViewModel) {
+  const { t } = v;
+  const refresh = { ...v, t: { ...t, countdownLabel: t.nextCodeLabel, countdownShort: t.nextCodeShort } };
+  return html`${countdown(refresh)}${v.phoneFallback ? hint(t.maxNoPhone) : nothing}${v.restarted ? hint(t.signInRestarted) : nothing}${notice(v)}${qrSteps(
+    t,
+    v.messenger === 'max',
+  )}`;
+}
+
+const CODE_PROBLEMS = { empty: 'tgCodeEmpty', invalid: 'tgCodeInvalid', failed: 'tgCodeFailed' } as const;
+
+/** `300` → `5:00`. */
+const minutes = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+
+/** Telegram by phone: the code from Telegram's system chat. */
+export function chatCodeView(v: ViewModel, a: ViewActions): View {
+  const { t } = v;
+  const form = v.codeForm!;
+  const error = form.problem ? t[CODE_PROBLEMS[form.problem]] : '';
+  return {
+    stage: html`<form part="code-form" class="phone-form" novalidate @submit=${a.submitCode}>
+      <label for="tg-code">${t.tgCodeLabel}</label>
+      <input
+        id="tg-code"
+        part="code-input"
+        type="text"
+        inputmode="numeric"
+        autocomplete="one-time-code"
+        maxlength="12"
+        aria-invalid=${form.problem ? 'true' : 'false'}
+        aria-describedby=${ifDefined(error ? 'code-error' : undefined)}
+      />
+      ${error ? html`<p id="code-error" class="error" role="alert">${error}</p>` : nothing}
+      <button part="code-submit" type="submit" ?disabled=${form.busy}>${form.busy ? t.sending : t.tgCodeSubmit}</button>
+    </form>`,
+    status: t.tgCodeTitle,
+    body: html`<p part="countdown" class="hint" role="timer">${format(t.tgCodeValid, { time: minutes(v.left) })}</p>
+      ${hint(form.reused ? t.tgCodeReused : t.tgCodeWhere)}${hint(t.tgCodeRule)}`,
+  };
+}
+
+const PASSWORD_PROBLEMS = { empty: 'passwordEmpty', invalid: 'passwordInvalid', rateLimited: 'passwordRateLimited', failed: 'passwordFailed' } as const;
+
+/** The two-factor password form (`part="password-form"`). */
+export function passwordView(v: ViewModel, a: ViewActions): View {
+  const { t } = v;
+  const problem = v.passwordProblem === 'rateLimited' && !v.passwordWait ? undefined : v.passwordProblem;
+  const error = problem ? format(t[PASSWORD_PROBLEMS[problem]], { n: v.passwordWait }) : '';
+  const locked = v.passwordBusy || v.passwordWait > 0;
+  return {
+    stage: html`<form part="password-form" class="phone-form" novalidate @submit=${a.submitPassword}>
+      <label for="password">${v.messenger === 'max' ? t.passwordLabelMax : t.passwordLabelTelegram}</label>
+      <input
+        id="password"
+        part="password-input"
+        type="password"
+        name="password"
+        autocomplete="current-password"
+        aria-invalid=${problem ? 'true' : 'false'}
+        aria-describedby=${ifDefined(error ? 'password-error' : undefined)}
+      />
+      ${error ? html`<p id="password-error" class="error" role="alert">${error}</p>` : nothing}
+      <button part="password-submit" type="submit" ?disabled=${locked}>${v.passwordBusy ? t.sending : t.passwordSubmit}</button>
+    </form>`,
+    status: t.passwordTitle,
+    body: hint(v.messenger === 'max' ? t.passwordHintMax : t.passwordHintTelegram),
+  };
+}
+
+/** The linked Telegram/MAX account: its number (or chat id). */
+export function chatLinkedLine(account: AccountData | undefined) {
+  if (account?.phone) return `+${account.phone}`;
+  return account?.chatId ?? '';
+}
+

@@ -1,0 +1,229 @@
+// Telegram/MAX core sessions (issue 13) on a virtual clock against a scripted GREEN-API HTTP server
+// on 127.0.0.1: messenger resolution, QR polling every 5 s, the password step, Telegram by phone.
+import { expect } from '@open-wc/testing';
+import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '../../src/core/events.js';
+import { messengerOf, MessengerProbe } from '../../src/core/messenger.js';
+import { resolveMessenger } from '../../src/core/messenger-lookup.js';
+import { PollQrSession } from '../../src/core/poll-qr-session.js';
+import { TelegramPhoneSession } from '../../src/core/telegram-phone-session.js';
+import { resolveConfig, type Endpoints } from '../../src/core/config.js';
+import type { LinkSession } from '../../src/core/link-session.js';
+import { VirtualClock } from '../helpers/clock.js';
+import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
+import { TOKEN } from '../helpers/ws-server.js';
+
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAL0lEQVR4AaXBAQEAIAyAME4EY5nNzj4E25x3P4FEEkkkkUQSSSSRRBJJJJFEEkm0+eUCB6kToJoAAAAASUVORK5CYII=';
+const SECRET = 'correct horse battery staple';
+let nextId = 0;
+
+describe('core/chat sessions: Telegram and MAX (virtual clock)', () => {
+  let http: HttpServer;
+  let clock: VirtualClock;
+  let log: string[];
+  let id: string;
+  const path = (method: string) => `/waInstance${id}/${method}/${TOKEN}`;
+  const config = () => ({ instanceId: id, token: TOKEN, apiUrl: http.url });
+  const endpoints = () => (resolveConfig(config()) as { endpoints: Endpoints }).endpoints;
+  const state = (stateInstance: string) => ({ body: { stateInstance } });
+  const answer = (reason?: string) => ({ body: reason ? { status: false, data: { status: 'fail', reason } } : { status: true, data: { status: 'success' } } });
+
+  beforeEach(async () => {
+    // A fresh instance id per test: the rate gate's slots are per instance address.
+    id = String(7_700_000_000 + nextId++ * 7 + Math.floor(Math.random() * 1000) * 1000);
+    http = await startHttpServer();
+    clock = new VirtualClock().install();
+    log = [];
+  });
+  afterEach(async () => {
+    clock.uninstall();
+    await http.stop();
+  });
+
+  function watch<T extends LinkSession>(s: T): T {
+    s.addEventListener('scan-state-change', (e) => log.push((e as ScanStateChangeEvent).detail.state));
+    s.addEventListener('account-linked', (e) => log.push(`linked:${JSON.stringify((e as AccountLinkedEvent).detail)}`));
+    s.addEventListener('scan-failed', (e) => log.push(`failed:${(e as ScanFailedEvent).detail.reason}`));
+    return s;
+  }
+  const options = { statePollIntervalMs: 1_000, debug: () => {} };
+  /** Moves the virtual clock a state poll at a time (real answers in between) until `s` is in `wanted`. */
+  async function pollUntil(s: LinkSession, wanted: string) {
+    for (let i = 0; i < 20 && s.state !== wanted; i++) {
+      await clock.advance(1_100);
+      await clock.until(() => s.state === wanted || clock.dueWithin(1_100), 3_000).catch(() => {});
+    }
+    expect(s.state).to.equal(wanted);
+  }
+
+  it('typeInstance → messenger: whatsapp, telegram, v3 (MAX); anything else is invalidConfig', async () => {
+    expect([messengerOf('whatsapp'), messengerOf('telegram'), messengerOf('v3'), messengerOf('viber'), messengerOf(3)]).to.deep.equal(['whatsapp', 'telegram', 'max', undefined, undefined]);
+    await http.script('GET', path('getSettings'), [{ body: { typeInstance: 'v3', wid: '' } }, { body: { typeInstance: 'viber' } }, { status: 401, body: 'Unauthorized' }]);
+    // GetSettings: 1 request a second (the rate gate waits on the virtual clock).
+    const next = async () => {
+      const found = resolveMessenger(endpoints());
+      await clock.tick(1_200);
+      return found;
+    };
+    expect(await next()).to.deep.equal({ messenger: 'max' });
+    const unknown = await next();
+    expect(unknown).to.have.nested.property('fail.reason', 'invalidConfig');
+    expect((unknown as { fail: { message: string } }).fail.message).to.contain('"viber"');
+    expect(await next()).to.have.nested.property('fail.reason', 'unauthorized');
+  });
+
+  it('the probe shows connecting, then resolves; a failed GetSettings fails it like any HTTP failure', async () => {
+    await http.script('GET', path('getSettings'), [{ body: { typeInstance: 'telegram' } }, { status: 403, body: 'Forbidden' }]);
+    const probe = watch(new MessengerProbe(config()));
+    probe.start();
+    expect(probe.state).to.equal('connecting');
+    expect(await probe.resolved).to.equal('telegram');
+    await clock.tick(1_200); // GetSettings: 1 request a second
+    probe.start();
+    expect(await probe.resolved).to.equal(undefined);
+    expect(probe.failure).to.deep.include({ reason: 'unauthorized', status: 403 });
+    expect(log).to.deep.equal(['connecting', 'failed', 'failed:unauthorized']);
+  });
+
+  it('Telegram QR: a fresh code every 5 s, the state at most 1/s, then linked with GetAccountSettings', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: PNG } }]);
+    await http.script('GET', path('getStateInstance'), [state('notAuthorized'), state('notAuthorized'), state('authorized')]);
+    await http.script('GET', path('getAccountSettings'), [{ body: { phone: '79001234567', avatar: 'https://pps.example/a.jpg', chatId: '1234567890', stateInstance: 'authorized' } }]);
+    const s = watch(new PollQrSession(config(), 'telegram', options));
+    s.start();
+    await clock.until(() => s.state === 'qr');
+    expect(s.qrImage).to.equal(`data:image/png;base64,${PNG}`);
+    expect(s.expiresAt).to.equal(clock.now + 5_000);
+    await clock.advance(1_100);
+    await http.waitForRequests(1, { path: path('getStateInstance') });
+    await clock.advance(1_100);
+    await http.waitForRequests(2, { path: path('getStateInstance') });
+    await clock.advance(1_100);
+    await clock.until(() => s.state === 'linked');
+    expect((await http.requests({ path: path('qr') })).length).to.equal(1);
+    expect(s.account).to.deep.equal({ wid: '1234567890', pushname: '', proxy: '', webhookUrl: '', messenger: 'telegram', chatId: '1234567890', phone: '79001234567', avatar: 'https://pps.example/a.jpg' });
+    expect(log.slice(0, 3)).to.deep.equal(['connecting', 'qr', 'linked']);
+  });
+
+  it('MAX QR: pendingPassword → the password step; a wrong password is retried in place, the right one links', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: PNG } }]);
+    await http.script('GET', path('getStateInstance'), [state('pendingPassword'), state('pendingPassword'), state('authorized')]);
+    await http.script('GET', path('getAccountSettings'), [{ body: { phone: '79001234567', avatar: '', chatId: '42' } }]);
+    await http.script('POST', path('sendAuthorizationPassword'), [answer('invalid_password'), answer()]);
+    const s = watch(new PollQrSession(config(), 'max', options));
+    s.start();
+    await clock.until(() => s.state === 'qr');
+    await clock.advance(1_100);
+    await clock.until(() => s.state === 'password');
+    s.submitPassword('');
+    expect(s.password.problem).to.equal('empty');
+    s.submitPassword('wrong');
+    expect(s.password.busy).to.equal(true);
+    await clock.until(() => !s.password.busy);
+    expect([s.state, s.password.problem]).to.deep.equal(['password', 'invalid']);
+    await clock.tick(1_200); // SendAuthorizationPassword: 1 request a second
+    s.submitPassword(SECRET);
+    await clock.until(() => s.state === 'connecting');
+    expect(s.phase).to.equal('confirming');
+    const sent = await http.requests({ method: 'POST', path: path('sendAuthorizationPassword') });
+    expect(sent.map((r) => JSON.parse(r.body).password)).to.deep.equal(['wrong', SECRET]);
+    await pollUntil(s, 'linked');
+    expect(s.account).to.deep.include({ messenger: 'max', phone: '79001234567', chatId: '42' });
+    expect(s.account).not.to.have.property('avatar');
+    // The password is nowhere in the session's events.
+    expect(log.join(' ')).not.to.contain('wrong').and.not.to.contain(SECRET);
+  });
+
+  it('password reasons: rate_limit_exceeded waits, authorization_not_started starts over, timeout fails', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'pending_password', message: 'waiting for the password' } }]);
+    await http.script('POST', path('sendAuthorizationPassword'), [answer('rate_limit_exceeded'), answer('authorization_not_started'), answer('timeout')]);
+    const s = watch(new PollQrSession(config(), 'telegram', { ...options, passwordRetryMs: 30_000 }));
+    s.start();
+    await clock.until(() => s.state === 'password');
+    s.submitPassword('x');
+    await clock.until(() => s.password.problem === 'rateLimited');
+    expect(s.password.retryAt).to.equal(clock.now + 30_000);
+    s.submitPassword('y'); // locked: no request
+    expect((await http.requests({ method: 'POST', path: path('sendAuthorizationPassword') })).length).to.equal(1);
+    await clock.tick(30_000);
+    s.submitPassword('y');
+    await clock.until(() => s.restarted);
+    expect(s.state).to.equal('connecting');
+    await clock.until(() => s.state === 'password');
+    await clock.tick(1_200);
+    s.submitPassword('z');
+    await clock.until(() => s.state === 'failed');
+    expect(s.failure?.reason).to.equal('timeoutExpired');
+  });
+
+  it('already_registered before any code is alreadyLogged; after a code it is confirmed with GetStateInstance', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'already_registered', message: 'registered' } }]);
+    const first = watch(new PollQrSession(config(), 'telegram', options));
+    first.start();
+    await clock.until(() => first.state === 'failed');
+    expect(first.failure).to.deep.equal({ reason: 'alreadyLogged', message: 'registered' });
+    first.close();
+    id = `${id.slice(0, -1)}${(Number(id.slice(-1)) + 1) % 10}`;
+    await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: PNG } }, { body: { type: 'already_registered', message: 'registered' } }]);
+    await http.script('GET', path('getStateInstance'), [state('authorized')]);
+    await http.script('GET', path('getAccountSettings'), [{ body: { phone: '', chatId: '' } }]);
+    const s = watch(new PollQrSession(config(), 'telegram', options));
+    await clock.tick(1_200);
+    s.start();
+    await clock.until(() => s.state === 'qr');
+    await clock.advance(5_000);
+    await clock.until(() => s.state === 'connecting');
+    expect(s.phase).to.equal('confirming');
+    await clock.advance(1_100);
+    await clock.until(() => s.state === 'linked');
+    expect(s.account).to.deep.equal({ wid: '', pushname: '', proxy: '', webhookUrl: '', messenger: 'telegram' });
+  });
+
+  it('Telegram by phone: StartAuthorization, the code, the password with the code, linked', async () => {
+    await http.script('POST', path('startAuthorization'), [answer()]);
+    await http.script('POST', path('sendAuthorizationCode'), [answer('invalid_code'), answer(), answer('invalid_password'), answer()]);
+    await http.script('GET', path('getStateInstance'), [state('pendingPassword'), state('pendingPassword'), state('authorized')]);
+    await http.script('GET', path('getAccountSettings'), [{ body: { phone: '79001234567', chatId: '7' } }]);
+    const s = watch(new TelegramPhoneSession(config(), options));
+    s.start();
+    expect(s.state).to.equal('idle');
+    s.submit('+7 900 123-45-67');
+    await clock.until(() => s.state === 'code');
+    expect(s.expiresAt).to.equal(clock.now + 300_000);
+    expect(JSON.parse((await http.requests({ method: 'POST', path: path('startAuthorization') }))[0].body)).to.deep.equal({ phoneNumber: 79001234567 });
+    s.submitCode('12');
+    expect(s.codeProblem).to.equal('empty');
+    s.submitCode('11111');
+    await clock.until(() => s.codeProblem === 'invalid');
+    await clock.tick(1_200);
+    s.submitCode('12345');
+    await clock.until(() => s.state === 'connecting');
+    await pollUntil(s, 'password');
+    s.submitPassword('nope');
+    await clock.until(() => s.password.problem === 'invalid');
+    await clock.tick(1_200);
+    s.submitPassword(SECRET);
+    await clock.until(() => s.state === 'connecting');
+    const bodies = (await http.requests({ method: 'POST', path: path('sendAuthorizationCode') })).map((r) => JSON.parse(r.body));
+    expect(bodies).to.deep.equal([{ code: '11111' }, { code: '12345' }, { code: '12345', password: 'nope' }, { code: '12345', password: SECRET }]);
+    await pollUntil(s, 'linked');
+    expect(s.account).to.deep.include({ messenger: 'telegram', phone: '79001234567', chatId: '7' });
+  });
+
+  it('Telegram by phone: no new code within 5 minutes (the first code is shown as still valid); expiry fails with timeoutExpired', async () => {
+    await http.script('POST', path('startAuthorization'), [answer()]);
+    const s = watch(new TelegramPhoneSession(config(), { ...options, codeLifetimeMs: 60_000 }));
+    s.start();
+    s.submit('79001234567');
+    await clock.until(() => s.state === 'code');
+    const firstExpiry = s.expiresAt;
+    expect(s.codeReused).to.equal(false);
+    await clock.tick(10_000);
+    s.start();
+    s.submit('79001234567');
+    await clock.until(() => s.state === 'code');
+    expect(s.codeReused).to.equal(true);
+    expect(s.expiresAt).to.equal(firstExpiry);
+    await clock.tick(50_000);
+    expect(s.failure?.reason).to.equal('timeoutExpired');
+  });
+});
