@@ -102,6 +102,8 @@ describe('core/scan-session (virtual clock)', () => {
       await clock.tick(1);
       // The GetStateInstance that tells a blocked network from a refused token hangs too (200 ms, real time).
       await clock.advance(500);
+      // The next handshake also leaves a slot (1.1 s) after the one that hung ended.
+      await clock.advance(600);
       await silent.waitForConnection(2);
       await clock.tick(10_000);
       await clock.until(() => s.state === 'failed');
