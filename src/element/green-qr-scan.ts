@@ -3,10 +3,10 @@ import { property, state } from 'lit/decorators.js';
 import { DEFAULT_API_URL } from '../core/config.js';
 import { ModeChangeEvent, type AccountData, type ScanFailure, type ScanState } from '../core/events.js';
 import type { MessengerOption } from '../core/messenger.js';
-import type { PhoneLinkSession } from '../core/phone-link-session.js';
 import { ClockController } from './clock-controller.js';
 import { LogoutController } from './logout-controller.js';
-import { isChatSession, LinkController, type LinkSessionOptions, type LinkSettings } from './link-controller.js';
+import { viewActions } from './actions.js';
+import { LinkController, type LinkSessionOptions, type LinkSettings } from './link-controller.js';
 import { NO_TEXT, langOf, localeLoading, stringsFor, type Strings } from './localize.js';
 import { langObserver } from './lang-observer.js';
 import { announcement, renderView, sessionFacts, type ViewActions, type ViewModel } from './views.js';
@@ -200,15 +200,8 @@ export class GreenQrScan extends LitElement {
   /** Resolves once the element shows what it should, including the parts it loads on demand (the phone path, a language). */
   protected override async getUpdateComplete(): Promise<boolean> {
     let result = await super.getUpdateComplete();
-    for (let pending = this.#pending(); pending; pending = this.#pending()) {
-      await pending;
-      result = await super.getUpdateComplete();
-    }
+    for (let p = this.#link.loading ?? this.#localeLoading; p; p = this.#link.loading ?? this.#localeLoading) result = (await p, await super.getUpdateComplete());
     return result;
-  }
-
-  #pending(): Promise<void> | undefined {
-    return this.#link.loading ?? this.#localeLoading;
   }
 
   /** The settings a new session is made from. */
@@ -270,12 +263,11 @@ export class GreenQrScan extends LitElement {
 
   protected override render() {
     const v = this.#view;
-    const { stage, status, body, label, modeSwitch } = renderView(v, this.#actions);
-    const formView = (v.phone && v.state === 'idle') || v.state === 'password' || (v.state === 'code' && v.codeForm !== undefined);
-    return html`<div part="card" class="card ${formView ? 'form-view' : ''}">
+    const { stage, status, body, label, modeSwitch, stageClass, cardClass } = renderView(v, this.#actions);
+    return html`<div part="card" class="card ${cardClass}">
       <slot name="header"></slot>
       ${label}
-      <div part="stage" class="stage ${formView ? 'form' : v.state === 'code' ? 'flat' : ''}">${stage}</div>
+      <div part="stage" class="stage ${stageClass}">${stage}</div>
       <p part="status" class="status" role="status" aria-live="polite">${status}</p>
       <p class="sr-only" aria-live="polite">${this.#announced}</p>
       ${body} ${modeSwitch}
@@ -283,7 +275,12 @@ export class GreenQrScan extends LitElement {
     </div>`;
   }
 
-  #actions: ViewActions = {
+  #actions: ViewActions = viewActions({
+    session: () => this.#link.session,
+    code: () => this.#view.code,
+    phoneInput: () => this.phoneInput,
+    setPhoneInput: (value) => (this.phoneInput = value),
+    setCopied: (copied) => (this.copied = copied),
     retry: () => this.restart(),
     logout: () => void this.#logout.run(),
     toggleMode: () => {
@@ -291,39 +288,7 @@ export class GreenQrScan extends LitElement {
       this.mode = previous === 'phone' ? 'qr' : 'phone';
       this.dispatchEvent(new ModeChangeEvent({ mode: this.mode, previous }));
     },
-    submitPhone: (event: SubmitEvent) => {
-      event.preventDefault();
-      this.copied = false;
-      // WhatsApp's phone session (its class loads on demand) and Telegram's both take `submit(number)`.
-      (this.#link.session as Partial<PhoneLinkSession> | undefined)?.submit?.(this.phoneInput);
-    },
-    inputPhone: (event: InputEvent) => (this.phoneInput = (event.target as HTMLInputElement).value),
-    // The password is read from the field on submit, handed to the session, and the field cleared:
-    // it is never kept in a property, reflected, logged or put in an event.
-    submitPassword: (event: SubmitEvent) => {
-      event.preventDefault();
-      const input = (event.target as HTMLFormElement).querySelector<HTMLInputElement>('input[type="password"]');
-      const session = this.#link.session;
-      if (!input || !isChatSession(session) || session.password.locked) return;
-      const password = input.value;
-      input.value = '';
-      session.submitPassword(password);
-    },
-    submitCode: (event: SubmitEvent) => {
-      event.preventDefault();
-      const input = (event.target as HTMLFormElement).querySelector<HTMLInputElement>('input');
-      const session = this.#link.session;
-      if (input && session && 'submitCode' in session) (session as { submitCode(code: string): void }).submitCode(input.value);
-    },
-    copy: async () => {
-      try {
-        await navigator.clipboard.writeText((this.#view.code ?? '').replace(/-/g, ''));
-        this.copied = true;
-      } catch {
-        // No clipboard permission: the code stays visible to type by hand.
-      }
-    },
-  };
+  });
 }
 
 declare global {

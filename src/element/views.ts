@@ -105,7 +105,6 @@ export function sessionFacts(session: AnySession | undefined, now: number, optio
 
 export interface ViewActions {
   retry(): void;
-  /** The code image did not decode. */
   logout(): void;
   toggleMode(): void;
   submitPhone(event: SubmitEvent): void;
@@ -310,7 +309,10 @@ const VIEWS: Record<ScanState, (v: ViewModel, a: ViewActions) => View> = {
 };
 
 /** The view of the current state, plus the switch between QR code and phone number where it helps. */
-export function renderView(v: ViewModel, a: ViewActions): View & { label: TemplateResult | typeof nothing; modeSwitch: TemplateResult | typeof nothing } {
+export function renderView(
+  v: ViewModel,
+  a: ViewActions,
+): View & { label: TemplateResult | typeof nothing; modeSwitch: TemplateResult | typeof nothing; stageClass: string; cardClass: string } {
   const view = VIEWS[v.state](v, a);
   const reason = v.state === 'failed' ? v.failure?.reason : undefined;
   // MAX has no phone linking; while the password is asked for, switching would lose the scan.
@@ -319,5 +321,8 @@ export function renderView(v: ViewModel, a: ViewActions): View & { label: Templa
   const modeSwitch = hideSwitch
     ? nothing
     : html`<button part="mode-switch" class="switch" type="button" @click=${a.toggleMode}>${v.phone ? v.t.useQr : v.t.usePhone}</button>`;
-  return { ...view, status: view.status, label: messengerLabel(v), modeSwitch };
+  // A form takes the stage's place: the phone number, the password, Telegram's code.
+  const form = (v.phone && v.state === 'idle') || v.state === 'password' || (v.state === 'code' && v.codeForm !== undefined);
+  const stageClass = form ? 'form' : v.state === 'code' ? 'flat' : '';
+  return { ...view, status: view.status, label: messengerLabel(v), modeSwitch, stageClass, cardClass: form ? 'form-view' : '' };
 }
