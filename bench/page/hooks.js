@@ -205,6 +205,8 @@
     el.setAttribute('instance-id', String(id));
     el.setAttribute('token', token);
     el.setAttribute('api-url', api);
+    // The page knows its instance is WhatsApp's, like the baseline: no GetSettings before the socket.
+    if (tag === 'green-qr-scan') el.setAttribute('messenger', 'whatsapp');
     for (const [name, value] of Object.entries(extra.attrs ?? {})) el.setAttribute(name, value);
     if (extra.props) Object.assign(el, extra.props);
     return el;
