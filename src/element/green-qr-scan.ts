@@ -6,6 +6,7 @@ import { ModeChangeEvent, type AccountData, type ScanFailure, type ScanState } f
 import { logout } from '../core/green-api.js';
 import { PhoneLinkSession } from '../core/phone-link-session.js';
 import { ClockController } from './clock-controller.js';
+import { CountdownPainter, secondsLeft } from './countdown.js';
 import { LinkController, type LinkSessionOptions, type LinkSettings } from './link-controller.js';
 import { format, langOf, stringsFor, type Strings } from './localize.js';
 import { langObserver } from './lang-observer.js';
@@ -14,6 +15,12 @@ import { styles } from './green-qr-scan.styles.js';
 
 /** Seconds left at which the countdown is announced to assistive tech (not every second). */
 const ANNOUNCE_AT = [60, 30, 10];
+
+/** What to announce with `left` seconds left: a milestone's text, or `undefined`. */
+function announcement(t: Strings, left: number): string | undefined {
+  const milestone = ANNOUNCE_AT.find((n) => left <= n && left > n - 1.5);
+  return milestone === undefined ? undefined : format(t.countdownAnnounce, { n: milestone });
+}
 
 /**
  * Links a WhatsApp account to a GREEN-API instance: opens GREEN-API's `scanqrcode` websocket (or
@@ -146,7 +153,8 @@ export class GreenQrScan extends LitElement {
   @state() private copied = false;
 
   #link = new LinkController(this, this.attachInternals?.(), () => this.#settings());
-  #clock = new ClockController(this, () => this.state === 'qr' || this.state === 'code');
+  #clock = new ClockController(this, () => this.state === 'qr' || this.state === 'code', () => this.#tick());
+  #countdown = new CountdownPainter();
   #logout = new Task(this, {
     autoRun: false,
     task: async (_: [], { signal }) => {
@@ -236,14 +244,24 @@ export class GreenQrScan extends LitElement {
   #announce(): void {
     const { state, left, t } = this.#view;
     if (state !== 'qr') this.#announced = '';
-    const milestone = ANNOUNCE_AT.find((n) => left <= n && left > n - 1.5);
-    if (state === 'qr' && milestone !== undefined) this.#announced = format(t.countdownAnnounce, { n: milestone });
+    const milestone = announcement(t, left);
+    if (state === 'qr' && milestone) this.#announced = milestone;
+  }
+
+  /** Once a second while a code shows: only the countdown changes, unless a milestone is due (a render announces it). */
+  #tick(): void {
+    const v = this.#view;
+    if (this.state === 'qr' && v.state === 'qr') {
+      const left = secondsLeft(this.#link.session?.expiresAt, v.total, this.#clock.now);
+      const milestone = announcement(v.t, left);
+      if ((!milestone || milestone === this.#announced) && this.#countdown.paint(v.t, left, v.total)) return;
+    }
+    this.requestUpdate();
   }
 
   protected override updated(): void {
-    // CSSOM, not a style attribute: allowed under a strict CSP, and a transform animates without layout.
-    const bar = this.renderRoot.querySelector<HTMLElement>('.countdown .left');
-    if (bar) bar.style.transform = `scaleX(${this.#view.left / Math.max(1, this.#view.total)})`;
+    const v = this.#view;
+    this.#countdown.attach(this.renderRoot, v.t, v.left, v.total);
   }
 
   protected override render() {

@@ -12,6 +12,7 @@ import type { AccountData, FailureReason, ScanFailure, ScanState } from '../core
 import { PhoneLinkSession, type PhoneLinkOptions, type PhoneRequestError } from '../core/phone-link-session.js';
 import type { ScanPhase } from '../core/scan-options.js';
 import { SCAN_WINDOW_MS, ScanSession, type ScanSessionOptions, type ScanTransport } from '../core/scan-session.js';
+import { secondsLeft } from './countdown.js';
 import { format, type Strings } from './localize.js';
 
 export interface ViewModel {
@@ -50,7 +51,7 @@ export function sessionFacts(session: ScanSession | PhoneLinkSession | undefined
   const scan = session instanceof ScanSession ? session : undefined;
   const phone = session instanceof PhoneLinkSession ? session : undefined;
   const total = Math.round((phone ? (options.codeValidityMs ?? 150_000) : (options.scanWindowMs ?? SCAN_WINDOW_MS)) / 1000);
-  const left = Math.max(0, Math.min(total, Math.ceil(((session?.expiresAt ?? 0) - now) / 1000)));
+  const left = secondsLeft(session?.expiresAt, total, now);
   const phase: ViewModel['phase'] = phone ? (phone.phase ?? (phone.state === 'connecting' ? 'requesting' : undefined)) : scan?.phase;
   return {
     phase,
@@ -136,17 +137,15 @@ function qrView(v: ViewModel): View {
   return {
     stage: html`<img part="qr" src=${v.qrImage ?? ''} alt=${t.qrAlt} width="256" height="256" />`,
     status: t.qrReady,
-    body: html`${countdown(v)}${v.fellBack ? hint(t.httpFallback) : nothing}${notice(v)}${steps(t.stepOpen, t.stepDevices, t.stepLink, t.stepScan)}`,
+    body: html`${countdown}${v.fellBack ? hint(t.httpFallback) : nothing}${notice(v)}${steps(t.stepOpen, t.stepDevices, t.stepLink, t.stepScan)}`,
   };
 }
 
-function countdown(v: ViewModel) {
-  const { t, left } = v;
-  return html`<div part="countdown" class="countdown ${left <= 10 ? 'low' : ''}" role="timer" aria-label=${format(t.countdownLabel, { n: left })}>
-    <span class="bar" aria-hidden="true"><span class="left"></span></span>
-    <span aria-hidden="true">${format(t.countdownShort, { n: left })}</span>
-  </div>`;
-}
+/** The countdown's frame: the element paints the seconds, the timer's label and the bar into it, and ticks them without a render (countdown.ts). */
+const countdown = html`<div part="countdown" class="countdown" role="timer">
+  <span class="bar" aria-hidden="true"><span class="left"></span></span>
+  <span class="seconds" aria-hidden="true"></span>
+</div>`;
 
 function codeView(v: ViewModel, a: ViewActions): View {
   const { t } = v;
