@@ -13,12 +13,16 @@ import { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent, type ScanSta
 import { PhoneLinkSession, type PhoneLinkOptions } from '../core/phone-link-session.js';
 import { ScanSession, type ScanSessionOptions } from '../core/scan-session.js';
 
-/** Whether a code decodes, by the browser's own image decoder: one that does not is never shown. */
-async function decodeImage(image: string): Promise<boolean> {
+/**
+ * Whether a code decodes, by the browser's own image decoder: one that does not is never shown.
+ * One that does resolves with the browser's copy of its address (the same text, held outside the
+ * JS heap), which the `<img>` showing it then shares: the page keeps each code once, not twice.
+ */
+async function decodeImage(image: string): Promise<boolean | string> {
   const img = new Image();
   img.src = image;
   return img.decode().then(
-    () => true,
+    () => img.getAttribute('src') ?? true,
     () => false,
   );
 }
