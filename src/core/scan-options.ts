@@ -50,9 +50,11 @@ export interface ScanSessionOptions {
   /**
    * Checks that a code decodes before it is shown (the element passes the browser's image decoder):
    * one that does not is ignored like a malformed frame, and the previous code (or the placeholder)
-   * stays. Without it every well-formed code is shown.
+   * stays. Without it every well-formed code is shown. It may resolve with the same image as a
+   * string it already holds (the element: the browser's copy), which `qrImage` then returns, so
+   * that a page does not keep each code twice.
    */
-  decodeImage?: (image: string) => Promise<boolean>;
+  decodeImage?: (image: string) => Promise<boolean | string>;
   /** After a Logout, how long to wait at most for GREEN-API's cleanup (`logoutProcess`) before asking for a code (ms). Default 60 000. */
   logoutWaitMs?: number;
 }

@@ -141,6 +141,8 @@ export class ScanSession extends LinkSession {
     const seq = ++progress.codesReceived;
     const { decodeImage, debug } = this.#options;
     const decodes = decodeImage ? await decodeImage(image).catch(() => false) : true;
+    // The decoder's copy of the same image, when it gave one: this one can go.
+    if (decodes === image) image = decodes;
     // A code still decoding when its socket dropped belongs to the lost connection.
     if (signal.aborted || seq < progress.codeShown || seq <= progress.codesDropped || progress.confirming) return;
     if (!decodes) return debug('ignored a qrCode whose image does not decode');

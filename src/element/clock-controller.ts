@@ -1,18 +1,18 @@
 /**
- * Re-renders its host once a second while `active()` says so (for the countdowns). All hosts share
- * one interval, so a page of many widgets ticks once, and nothing runs while no host needs it or
- * after a host leaves the DOM: no timer outlives the elements.
+ * Ticks its host once a second while `active()` says so (for the countdowns): `tick()`, by default
+ * a re-render. All hosts share one interval, so a page of many widgets ticks once, and nothing runs
+ * while no host needs it or after a host leaves the DOM: no timer outlives the elements.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-const ticking = new Set<ReactiveControllerHost>();
+const ticking = new Set<() => void>();
 let interval: ReturnType<typeof setInterval> | undefined;
 
-function watch(host: ReactiveControllerHost, on: boolean): void {
-  if (on) ticking.add(host);
-  else ticking.delete(host);
+function watch(tick: () => void, on: boolean): void {
+  if (on) ticking.add(tick);
+  else ticking.delete(tick);
   if (ticking.size && interval === undefined) {
-    interval = setInterval(() => ticking.forEach((h) => h.requestUpdate()), 1000);
+    interval = setInterval(() => ticking.forEach((t) => t()), 1000);
   } else if (!ticking.size && interval !== undefined) {
     clearInterval(interval);
     interval = undefined;
@@ -20,13 +20,13 @@ function watch(host: ReactiveControllerHost, on: boolean): void {
 }
 
 export class ClockController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
   readonly #active: () => boolean;
+  readonly #tick: () => void;
   #connected = false;
 
-  constructor(host: ReactiveControllerHost, active: () => boolean) {
-    this.#host = host;
+  constructor(host: ReactiveControllerHost, active: () => boolean, tick: () => void = () => host.requestUpdate()) {
     this.#active = active;
+    this.#tick = tick;
     host.addController(this);
   }
 
@@ -41,10 +41,10 @@ export class ClockController implements ReactiveController {
 
   hostDisconnected(): void {
     this.#connected = false;
-    watch(this.#host, false);
+    watch(this.#tick, false);
   }
 
   hostUpdated(): void {
-    watch(this.#host, this.#connected && this.#active());
+    watch(this.#tick, this.#connected && this.#active());
   }
 }

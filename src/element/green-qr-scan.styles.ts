@@ -50,7 +50,10 @@ export const styles = css`
   *::after {
     box-sizing: inherit;
   }
+  /* A stacking context: the card paints as a layer of its own, so a change inside one card (the
+     countdown, once a second) repaints that card, not every card on the page. */
   .card {
+    isolation: isolate;
     display: flex;
     flex-direction: column;
     align-items: center;
@@ -139,6 +142,11 @@ export const styles = css`
     font-weight: 600;
     font-variant-numeric: tabular-nums;
     color: var(--_muted);
+    /* Off screen, the browser skips the countdown's rendering: its ticks cost a page of many
+       widgets nothing but the text writes. Its size does not depend on that: the width is set
+       above, the height is one line (the bar is thinner). */
+    content-visibility: auto;
+    contain-intrinsic-size: auto none auto 1lh;
   }
   .countdown .bar {
     flex: 1;

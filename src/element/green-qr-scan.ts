@@ -6,9 +6,10 @@ import type { MessengerOption } from '../core/messenger.js';
 import { ClockController } from './clock-controller.js';
 import { LogoutController } from './logout-controller.js';
 import { viewActions } from './actions.js';
+import { CountdownPainter } from './countdown.js';
 import { LinkController, type LinkSessionOptions, type LinkSettings } from './link-controller.js';
 import { NO_TEXT, langOf, localeLoading, stringsFor, type Strings } from './localize.js';
-import { langObserver } from './lang-observer.js';
+import { LangController } from './lang-observer.js';
 import { announcement, renderView, sessionFacts, type ViewActions, type ViewModel } from './views.js';
 import { styles } from './green-qr-scan.styles.js';
 
@@ -163,7 +164,8 @@ export class GreenQrScan extends LitElement {
   @state() private copied = false;
 
   #link = new LinkController(this, this.attachInternals?.(), () => this.#settings());
-  #clock = new ClockController(this, () => this.state === 'qr' || this.state === 'code' || this.state === 'password');
+  #clock = new ClockController(this, () => this.state === 'qr' || this.state === 'code' || this.state === 'password', () => this.#tick());
+  #countdown = new CountdownPainter();
   /** The language this element waits for (loaded on demand), while it loads. */
   #localeLoading: Promise<void> | undefined;
   /** GREEN-API's Logout, then a new session that waits for its cleanup. */
@@ -171,6 +173,11 @@ export class GreenQrScan extends LitElement {
   /** What the view shows, derived in `willUpdate`. */
   #view!: ViewModel;
   #announced = '';
+
+  constructor() {
+    super();
+    new LangController(this); // follows `lang` on the ancestors while connected
+  }
 
   /** The linking state: `idle`, `connecting`, `qr`, `code`, `password`, `linked` or `failed`. Reflected as the `state` attribute. */
   get state(): ScanState {
@@ -211,16 +218,6 @@ export class GreenQrScan extends LitElement {
     return { config, mode: this.mode, lazy: this.lazy, messenger, options: { transport: this.transport, ...this.sessionOptions } };
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    langObserver.add(this);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    langObserver.delete(this);
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     const settings = ['instanceId', 'token', 'ticket', 'apiUrl', 'transport', 'mode', 'messenger'] as const;
     if (this.hasUpdated && this.isConnected && settings.some((key) => changed.has(key))) this.restart();
@@ -255,10 +252,14 @@ export class GreenQrScan extends LitElement {
     };
   }
 
+  /** Once a second while a code shows: only the countdown changes, unless a render is needed (a milestone to announce, another view). */
+  #tick(): void {
+    if (!this.#countdown.tick(this.#view, this.state, this.#link.session?.expiresAt, this.#announced)) this.requestUpdate();
+  }
+
   protected override updated(): void {
-    // CSSOM, not a style attribute: allowed under a strict CSP, and a transform animates without layout.
-    const bar = this.renderRoot.querySelector<HTMLElement>('.countdown .left');
-    if (bar) bar.style.transform = `scaleX(${this.#view.left / Math.max(1, this.#view.total)})`;
+    const v = this.#view;
+    this.#countdown.attach(this.renderRoot, v.t, v.left, v.total);
   }
 
   protected override render() {

@@ -58,6 +58,21 @@ export const langObserver = {
   },
 };
 
+/** Keeps its host on the observer while the host is connected. */
+export class LangController {
+  readonly #host: ReactiveElement;
+  constructor(host: ReactiveElement) {
+    this.#host = host;
+    host.addController(this);
+  }
+  hostConnected(): void {
+    langObserver.add(this.#host);
+  }
+  hostDisconnected(): void {
+    langObserver.delete(this.#host);
+  }
+}
+
 /** `node` is `el` or one of its ancestors, crossing shadow roots. */
 function composedContains(node: Node, el: Element): boolean {
   for (let n: Node | null = el; n; n = n.parentNode ?? (n instanceof ShadowRoot ? n.host : null)) if (n === node) return true;

@@ -17,12 +17,16 @@ import type { PhoneLinkOptions, PhoneLinkSession } from '../core/phone-link-sess
 import { ScanSession, type ScanSessionOptions } from '../core/scan-session.js';
 import { ChunkFailure, phoneChunk, pollQrChunk, telegramPhoneChunk, type Chunk } from './chunk.js';
 
-/** Whether a code decodes, by the browser's own image decoder: one that does not is never shown. */
-async function decodeImage(image: string): Promise<boolean> {
+/**
+ * Whether a code decodes, by the browser's own image decoder: one that does not is never shown.
+ * One that does resolves with the browser's copy of its address (the same text, held outside the
+ * JS heap), which the `<img>` showing it then shares: the page keeps each code once, not twice.
+ */
+async function decodeImage(image: string): Promise<boolean | string> {
   const img = new Image();
   img.src = image;
   return img.decode().then(
-    () => true,
+    () => img.getAttribute('src') ?? true,
     () => false,
   );
 }

@@ -17,6 +17,7 @@ import type { CodeProblem, TelegramPhoneSession } from '../core/telegram-phone-s
 import type { PollQrSession } from '../core/poll-qr-session.js';
 import { phoneChunk } from './chunk.js';
 import { isChatSession, type AnySession, type LinkSessionOptions } from './link-controller.js';
+import { milestoneText, secondsLeft } from './countdown.js';
 import { format, type Strings } from './localize.js';
 import { chatCodeView, chatLinkedLine, chatQrBody, messengerLabel, passwordView } from './chat-views.js';
 
@@ -79,7 +80,7 @@ export function sessionFacts(session: AnySession | undefined, now: number, optio
         ? (options.codeLifetimeMs ?? 300_000)
         : (options.scanWindowMs ?? SCAN_WINDOW_MS);
   const total = Math.round(totalMs / 1000);
-  const left = Math.max(0, Math.min(total, Math.ceil(((session?.expiresAt ?? 0) - now) / 1000)));
+  const left = secondsLeft(session?.expiresAt, total, now);
   const phase: ViewModel['phase'] = phone ? (phone.phase ?? (phone.state === 'connecting' ? 'requesting' : undefined)) : (scan ?? chat)?.phase;
   const messenger: Messenger | undefined = chat ? chat.messenger : scan || phone ? 'whatsapp' : undefined;
   const retryAt = chat?.password.retryAt;
@@ -170,14 +171,10 @@ function connectingView(v: ViewModel, a: ViewActions): View {
   };
 }
 
-/** Seconds left at which the countdown is announced to assistive tech (not every second). */
-const ANNOUNCE_AT = [60, 30, 10];
-
 /** What the live region says: a milestone of the countdown while it passes, else what it said before (nothing outside `qr`). */
 export function announcement(v: ViewModel, previous: string): string {
   if (v.state !== 'qr') return '';
-  const milestone = ANNOUNCE_AT.find((n) => v.left <= n && v.left > n - 1.5);
-  return milestone === undefined ? previous : format(v.t.countdownAnnounce, { n: milestone });
+  return milestoneText(v.t, v.left) ?? previous;
 }
 
 /** GREEN-API's own words, as secondary detail. */
@@ -195,10 +192,11 @@ function qrView(v: ViewModel): View {
   return {
     stage: html`<img part="qr" src=${v.qrImage ?? ''} alt=${t.qrAlt} width="256" height="256" />`,
     status: t.qrReady,
-    body: html`${countdown(v)}${v.fellBack ? hint(t.httpFallback) : nothing}${notice(v)}${steps(t.stepOpen, t.stepDevices, t.stepLink, t.stepScan)}`,
+    body: html`${countdownFrame}${v.fellBack ? hint(t.httpFallback) : nothing}${notice(v)}${steps(t.stepOpen, t.stepDevices, t.stepLink, t.stepScan)}`,
   };
 }
 
+/** A countdown rendered with its texts (Telegram's and MAX's per-code bar, re-rendered each tick). */
 export function countdown(v: ViewModel) {
   const { t, left } = v;
   return html`<div part="countdown" class="countdown ${left <= 10 ? 'low' : ''}" role="timer" aria-label=${format(t.countdownLabel, { n: left })}>
@@ -207,6 +205,11 @@ export function countdown(v: ViewModel) {
   </div>`;
 }
 
+/** The QR code's countdown frame: the element paints the seconds, the timer's label and the bar into it, and ticks them without a render (countdown.ts). */
+const countdownFrame = html`<div part="countdown" class="countdown" role="timer">
+  <span class="bar" aria-hidden="true"><span class="left"></span></span>
+  <span class="seconds" aria-hidden="true"></span>
+</div>`;
 function linkedView(v: ViewModel): View {
   const account = v.account;
   if (v.messenger && v.messenger !== 'whatsapp') {
