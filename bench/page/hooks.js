@@ -256,12 +256,15 @@
   /**
    * `n` cycles: mount an element, wait for its QR code, remove it. Each element is mounted twice
    * (a fresh one, then the same one again), so both first connection and reconnection are cycled.
+   * Every mount is for another instance: GREEN-API allows one scanqrcode handshake per second per
+   * instance, which the element keeps (a second mount for the same instance waits its turn).
    */
   B.mountCycles = async (tag, n, firstId, api, times) => {
     let el;
     for (let i = 0; i < n; i++) {
       const t0 = now();
       if (i % 2 === 0) el = B.create(tag, firstId + i, 'auto', api);
+      else el.setAttribute('instance-id', String(firstId + i));
       document.body.append(el);
       await B.nextMessage();
       await B.macrotask();
@@ -270,10 +273,15 @@
     }
   };
 
-  /** `n` calls of `el.restart()`, each waiting for the new socket's QR code. */
+  /**
+   * `n` calls of `el.restart()`, each waiting for the new socket's QR code. Each for another
+   * instance (set just before, in the same task), for the handshake limit above.
+   */
+  let restartId = 7_100_000_000;
   B.restartCycles = async (el, n, times) => {
     for (let i = 0; i < n; i++) {
       const t0 = now();
+      el.setAttribute('instance-id', String(restartId++));
       el.restart();
       await B.nextMessage();
       await B.macrotask();
