@@ -159,8 +159,32 @@ describe('core/scan-connection (virtual clock)', () => {
       await drive(async () => (await http.requests({ path: path(e, 'qr') })).length >= 4);
       expect(host.failures).to.deep.equal([]);
       host.progress.qrShown = false;
+      const before = (await http.requests({ path: path(e, 'qr') })).length;
       await drive(() => host.failures.length);
       expect(host.failures).to.deep.equal([{ reason: 'connection', message: `Could not connect to ${e.origin}.` }]);
+      // maxConnectAttempts failures in a row, not fewer.
+      expect((await http.requests({ path: path(e, 'qr') })).length - before).to.equal(2);
+    });
+
+    it('a refused token while polling ends the run at once as `unauthorized`, code shown or not', async () => {
+      const e = endpointsFor(http.url);
+      await http.script('GET', path(e, 'qr'), [{ status: 401, body: 'Unauthorized' }]);
+      const host = recorder();
+      host.progress.qrShown = true;
+      connect(e, host, { transport: 'http', pollIntervalMs: 500, maxConnectAttempts: 4 });
+      await drive(() => host.failures.length);
+      expect(host.failures).to.have.length(1);
+      expect(host.failures[0]).to.include({ reason: 'unauthorized', status: 401 });
+      expect(await http.requests({ path: path(e, 'qr') })).to.have.length(1);
+    });
+
+    it('"instance in starting process" (400) while polling is waited out, never counted as a failure', async () => {
+      const e = endpointsFor(http.url);
+      await http.script('GET', path(e, 'qr'), [{ status: 400, body: 'instance in starting process try later' }]);
+      const host = recorder();
+      connect(e, host, { transport: 'http', pollIntervalMs: 500, maxConnectAttempts: 2 });
+      await drive(async () => (await http.requests({ path: path(e, 'qr') })).length >= 5);
+      expect(host.failures).to.deep.equal([]);
     });
   });
 
