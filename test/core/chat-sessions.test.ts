@@ -171,10 +171,15 @@ describe('core/chat sessions: Telegram and MAX (virtual clock)', () => {
     s.start();
     await clock.until(() => s.state === 'qr');
     await clock.advance(5_000);
-    await clock.until(() => s.state === 'connecting');
-    expect(s.phase).to.equal('confirming');
-    await clock.advance(1_100);
-    await clock.until(() => s.state === 'linked');
+    // The second answer (already_registered) is not a failure: GetStateInstance (the watcher of the
+    // shown code, or the confirmation it starts; which asks first depends on real I/O) says linked.
+    await clock.until(() => s.state !== 'qr');
+    expect(s.state).to.not.equal('failed');
+    if (s.state !== 'linked') {
+      await clock.advance(1_100);
+      await clock.until(() => s.state === 'linked');
+    }
+    expect((await http.requests({ path: path('qr') })).length).to.be.at.least(2);
     expect(s.account).to.deep.equal({ wid: '', pushname: '', proxy: '', webhookUrl: '', messenger: 'telegram' });
   });
 
