@@ -15,10 +15,12 @@ import { parseAst } from 'vite';
 // it), GREEN-API's HTTP side (instance checks, state watcher, HTTP transport, Logout,
 // GetAuthorizationCode) 3,313, the phone path 1,866, Russian 1,973; all 27,404; own code 21,052.
 // Logout then became a chunk of its own (its `@lit/task` and the action, 1,083 B; the HTTP call is
-// in http-api). The ceilings leave a few per cent for small fixes; the goals (TARGETS) are not met
+// in http-api). Issue 13 (Telegram and MAX) added its sessions as chunks, GetSettings to http-api,
+// and the messenger probe, the Telegram/MAX views and their English texts to the drop-in file; the
+// countdown that ticks without a render added its painter: 23,769 B then, all 37,607 B. The ceilings leave a few per cent for small fixes; the goals (TARGETS) are not met
 // yet: see bench/README.md for what stands in the way.
 export const CEILINGS = {
-  'green-qr-scan.bundled.js': 23_500,
+  'green-qr-scan.bundled.js': 24_200,
   'green-qr-scan.http-api.js': 3_850,
   'green-qr-scan.phone.js': 1_950,
   'green-qr-scan.ru.js': 2_900,
@@ -28,7 +30,7 @@ export const CEILINGS = {
   'green-qr-scan.telegram-phone-session.js': 1_200,
 };
 /** Gzip ceilings of the totals: before the first QR code (entry + static imports), all chunks, own code. */
-export const TOTAL_CEILINGS = { firstQr: 23_500, all: 37_500, ownCode: 28_800 };
+export const TOTAL_CEILINGS = { firstQr: 24_200, all: 38_300, ownCode: 29_800 };
 /**
  * Issue 14's goals, reported (not enforced yet): ≤ 12,000 B gzip before the first QR (Lit
  * included), and all chunks together no bigger than the single file of its day (21,511 B gzip).
