@@ -21,6 +21,9 @@ const ENTRY = 'green-qr-scan.bundled.js';
 const PHONE = 'green-qr-scan.phone.js';
 const HTTP_API = 'green-qr-scan.http-api.js';
 const RU = 'green-qr-scan.ru.js';
+const POLL_QR = 'green-qr-scan.poll-qr-session.js';
+const CHAT = 'green-qr-scan.chat-session.js';
+const TG_PHONE = 'green-qr-scan.telegram-phone-session.js';
 const TOKEN = 'chunks-test-token-0123456789abcdef';
 
 const run = String(Date.now()).slice(-4);
@@ -36,7 +39,7 @@ describe('on-demand chunks of the drop-in file', () => {
   before(async () => {
     // The chunks these tests gate exist (their names come from the build).
     const names = (await chunkFiles()).map((c) => c.name);
-    expect(names).to.include.members([ENTRY, PHONE, HTTP_API, RU]);
+    expect(names).to.include.members([ENTRY, PHONE, HTTP_API, RU, POLL_QR, CHAT, TG_PHONE]);
   });
   beforeEach(async () => {
     mock = await startMock();
@@ -148,6 +151,46 @@ describe('on-demand chunks of the drop-in file', () => {
       await waitUntil(() => part(el, 'phone-form'), 'no phone form after the retry', { timeout: 5000 });
       expect(el.state).to.equal('idle');
       expect(failed).to.have.length(1);
+    });
+  }
+
+  // Telegram's and MAX's sessions load on demand once the messenger is known (set, or found by
+  // GetSettings with `auto`); the Telegram/MAX chunks share chat-session. One that does not load is
+  // the same `connection` failure, and the retry (which goes through the messenger probe again,
+  // without a second GetSettings) loads it again.
+  for (const [chunk, messenger, attributes] of [
+    [POLL_QR, 'telegram', {}],
+    [CHAT, 'v3', { messenger: 'max' }],
+    [TG_PHONE, 'telegram', { mode: 'phone' }],
+    [CHAT, 'telegram', { mode: 'phone', messenger: 'telegram' }],
+  ] as const) {
+    const how = Object.entries(attributes).map(([name, value]) => `${name}="${value}"`).join(' ') || 'messenger="auto"';
+    it(`a ${messenger === 'v3' ? 'MAX' : 'Telegram'} instance (${how}) whose ${chunk} does not load: a connection failure, and the retry loads it again`, async () => {
+      await gate.set(chunk, 'drop');
+      const id = newId();
+      await mock.messenger(id, messenger);
+      const { el, failed } = await place(attributes, undefined, id);
+      await waitUntil(() => failed.length === 1, 'no scan-failed', { timeout: 5000 });
+      expect(failed[0]).to.deep.equal({ reason: 'connection', message: LOAD_FAILED });
+      await el.updateComplete;
+      expect(el.state).to.equal('failed');
+      expect(statusText(el)).to.equal(en.failedConnection);
+      const retry = part(el, 'retry-button')!;
+      expect(retry).to.exist;
+      const before = (await gate.requests()).filter((name) => name === chunk).length;
+      expect(before, `${chunk} requested`).to.be.at.least(1);
+      await gate.set(chunk, 'pass');
+      retry.click();
+      if ('mode' in attributes) {
+        await waitUntil(() => part(el, 'phone-form'), 'no phone form after the retry', { timeout: 5000 });
+        expect(el.state).to.equal('idle');
+      } else {
+        await waitUntil(() => qrShown(el), 'no QR code after the retry', { timeout: 5000 });
+        expect(statusText(el)).to.equal(messenger === 'v3' ? en.qrReadyMax : en.qrReadyTelegram);
+      }
+      expect((await gate.requests()).filter((name) => name === chunk).length, `${chunk} requested again`).to.be.above(before);
+      expect(failed).to.have.length(1);
+      expect((await mock.stats(id)).methods.getSettings?.total ?? 0, 'GetSettings').to.equal('messenger' in attributes ? 0 : 1);
     });
   }
 
