@@ -17,9 +17,12 @@ import { parseAst } from 'vite';
 // Logout then became a chunk of its own (its `@lit/task` and the action, 1,083 B; the HTTP call is
 // in http-api). The ceilings leave a few per cent for small fixes; the goals (TARGETS) are not met
 // yet: see bench/README.md for what stands in the way.
+// Issue 13's WhatsApp account details (GetWaSettings read once after linking, for the avatar) added
+// 170 B gzip to the HTTP side (3,750 → 3,920) and 323 B to own code (28,605 → 28,928); both
+// ceilings were raised by that much.
 export const CEILINGS = {
   'green-qr-scan.bundled.js': 23_500,
-  'green-qr-scan.http-api.js': 3_850,
+  'green-qr-scan.http-api.js': 4_020,
   'green-qr-scan.phone.js': 1_950,
   'green-qr-scan.ru.js': 2_900,
   'green-qr-scan.logout.js': 1_150,
@@ -28,7 +31,7 @@ export const CEILINGS = {
   'green-qr-scan.telegram-phone-session.js': 1_200,
 };
 /** Gzip ceilings of the totals: before the first QR code (entry + static imports), all chunks, own code. */
-export const TOTAL_CEILINGS = { firstQr: 23_500, all: 37_500, ownCode: 28_800 };
+export const TOTAL_CEILINGS = { firstQr: 23_500, all: 37_500, ownCode: 29_130 };
 /**
  * Issue 14's goals, reported (not enforced yet): ≤ 12,000 B gzip before the first QR (Lit
  * included), and all chunks together no bigger than the single file of its day (21,511 B gzip).

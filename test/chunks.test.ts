@@ -83,15 +83,34 @@ describe('on-demand chunks of the drop-in file', () => {
   const text = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
   const requested = async (name: string) => waitUntil(async () => (await gate.requests()).includes(name), `${name} was never requested`, { timeout: 5000 });
 
-  it('the default path (WhatsApp set, websocket, QR code, English) loads only the drop-in file, up to linked', async () => {
+  it('the default path (WhatsApp set, websocket, QR code, English) loads only the drop-in file up to the scan, then the HTTP side for the account details', async () => {
     const { el, id, failed } = await place({ messenger: 'whatsapp' });
+    const linked: object[] = [];
+    el.addEventListener('account-linked', (e) => linked.push((e as CustomEvent<object>).detail));
     await waitUntil(() => qrShown(el), 'no QR code shown', { timeout: 5000 });
     expect(statusText(el)).to.equal(en.qrReady);
     expect(await gate.requests()).to.deep.equal([ENTRY]);
     await mock.scan(id);
     await waitUntil(() => el.state === 'linked', 'not linked', { timeout: 5000 });
-    expect(await gate.requests()).to.deep.equal([ENTRY]);
+    // GetWaSettings (the avatar) is read once after the link, by GREEN-API's HTTP side.
+    expect(await gate.requests()).to.deep.equal([ENTRY, HTTP_API]);
+    expect(linked).to.have.length(1);
+    expect(linked[0]).to.include({ messenger: 'whatsapp', phone: '79001234567', avatar: `${mock.url}/mock/avatar.png` });
     expect(failed).to.deep.equal([]);
+  });
+
+  it('the HTTP side does not load after the scan: linked all the same, with what the socket told', async () => {
+    await gate.set(HTTP_API, 'drop');
+    const { el, id, failed } = await place({ messenger: 'whatsapp' });
+    const linked: object[] = [];
+    el.addEventListener('account-linked', (e) => linked.push((e as CustomEvent<object>).detail));
+    await waitUntil(() => qrShown(el), 'no QR code shown', { timeout: 5000 });
+    await mock.scan(id);
+    await waitUntil(() => el.state === 'linked', 'not linked', { timeout: 5000 });
+    expect(await gate.requests()).to.include(HTTP_API);
+    expect(linked).to.deep.equal([{ wid: '79001234567@c.us', pushname: 'Demo phone', proxy: '127.0.0.1', webhookUrl: '', messenger: 'whatsapp', phone: '79001234567' }]);
+    expect(failed).to.deep.equal([]);
+    expect((await mock.stats(id)).methods.getWaSettings?.total ?? 0).to.equal(0);
   });
 
   it('messenger="auto" (the default) adds GREEN-API\'s HTTP side only, for the one GetSettings before the socket', async () => {
