@@ -18,8 +18,9 @@ import { parseAst } from 'vite';
 // in http-api). The ceilings leave a few per cent for small fixes; the goals (TARGETS) are not met
 // yet: see bench/README.md for what stands in the way.
 // Issue 13's WhatsApp account details (GetWaSettings read once after linking, for the avatar) added
-// 170 B gzip to the HTTP side (3,750 → 3,920) and 323 B to own code (28,605 → 28,928); both
-// ceilings were raised by that much.
+// 170 B gzip to the HTTP side (3,750 → 3,920), 333 B to own code (28,605 → 28,938) and 352 B to
+// all chunks together (37,147 → 37,499, 1 B under its ceiling); the three ceilings were raised by
+// about that much.
 export const CEILINGS = {
   'green-qr-scan.bundled.js': 23_500,
   'green-qr-scan.http-api.js': 4_020,
@@ -31,7 +32,7 @@ export const CEILINGS = {
   'green-qr-scan.telegram-phone-session.js': 1_200,
 };
 /** Gzip ceilings of the totals: before the first QR code (entry + static imports), all chunks, own code. */
-export const TOTAL_CEILINGS = { firstQr: 23_500, all: 37_500, ownCode: 29_130 };
+export const TOTAL_CEILINGS = { firstQr: 23_500, all: 37_850, ownCode: 29_140 };
 /**
  * Issue 14's goals, reported (not enforced yet): ≤ 12,000 B gzip before the first QR (Lit
  * included), and all chunks together no bigger than the single file of its day (21,511 B gzip).

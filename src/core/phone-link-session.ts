@@ -9,6 +9,7 @@ import type { ScanConfig } from './config.js';
 import { formatAuthCode, getAuthorizationCode, GreenApiError, normalizePhoneNumber, readWaAccount } from './http-api.js';
 import { LinkSession, accountFromNumber, withDetails } from './link-session.js';
 import { classify } from './failures.js';
+import { SCAN_DEFAULTS } from './scan-options.js';
 
 export interface PhoneLinkOptions {
   /** How often GetStateInstance is asked while a code is shown (ms). Default 3 000. */
@@ -112,7 +113,7 @@ export class PhoneLinkSession extends LinkSession {
   }
 
   #showCode(code: string, digits: string): void {
-    const { statePollIntervalMs = 3_000, codeValidityMs = 150_000, startingTimeoutMs = 300_000, requestTimeoutMs, accountDetailsTimeoutMs = 3_000 } = this.#options;
+    const { statePollIntervalMs = 3_000, codeValidityMs = 150_000, startingTimeoutMs = 300_000, requestTimeoutMs, accountDetailsTimeoutMs = SCAN_DEFAULTS.accountDetailsTimeoutMs } = this.#options;
     const debug = this.#options.debug ?? ((message: string) => console.debug(`[green-qr-scan] ${message}`));
     this.#code = code;
     this.setExpiresAt(Date.now() + codeValidityMs);
