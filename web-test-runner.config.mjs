@@ -16,9 +16,13 @@ import { chunkGate } from './test/helpers/chunk-gate-plugin.mjs';
 import { viteApp } from './test/helpers/vite-app-plugin.mjs';
 import { chromiumLaunch } from './scripts/chromium.mjs';
 
-/** The strict policy of the hardening issue; test/csp/page.html is served with it (test/csp.test.ts). */
+/**
+ * The strict policy of the hardening issue; test/csp/page.html is served with it (test/csp.test.ts).
+ * `connect-src` is the README's: the instance's host over the websocket and HTTP (after linking the
+ * element reads GetWaSettings for the account's avatar).
+ */
 export const STRICT_CSP =
-  "default-src 'none'; script-src 'self'; connect-src ws://127.0.0.1:*; img-src data:; style-src 'self'; require-trusted-types-for 'script'";
+  "default-src 'none'; script-src 'self'; connect-src ws://127.0.0.1:* http://127.0.0.1:*; img-src data:; style-src 'self'; require-trusted-types-for 'script'";
 
 /** The drop-in build under /__dropin/<folder>/, whose files tests can refuse or hold (test/chunks.test.ts). */
 const dropInGate = chunkGate();

@@ -148,7 +148,7 @@ export const PROFILES = {
 const DEFAULT_ACCOUNT = { wid: '79001234567@c.us', pushname: 'Demo phone', proxy: '127.0.0.1', webhookUrl: '' };
 /** Telegram/MAX account ids are numeric chat ids (telegram-max.md); ours, like the phone, are made up. */
 const DEFAULT_CHAT_ID = '1234567890';
-/** A 16×16 green PNG, served at /mock/avatar.png as the Telegram/MAX account avatar (works offline). */
+/** A 16×16 green PNG, served at /mock/avatar.png as the linked account's avatar (GetWaSettings, GetAccountSettings; works offline). */
 const AVATAR_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAL0lEQVR4AaXBAQEAIAyAME4EY5nNzj4E25x3P4FEEkkkkUQSSSSRRBJJJJFEEkm0+eUCB6kToJoAAAAASUVORK5CYII=',
   'base64',
@@ -778,7 +778,7 @@ export async function startMockServer(options = {}) {
         const linked = inst.authorized && state !== 'starting' && state !== 'blocked';
         const phone = linked ? inst.account.wid.split('@')[0].replace(/\D/g, '') : '';
         return json(res, 200, {
-          avatar: '', phone, stateInstance: state, deviceId: '', chatId: linked ? inst.account.wid : '',
+          avatar: linked ? (inst.account.avatar ?? `${baseUrl}/mock/avatar.png`) : '', phone, stateInstance: state, deviceId: '', chatId: linked ? inst.account.wid : '',
           logoutProcess: Date.now() < inst.logoutUntil,
         });
       }

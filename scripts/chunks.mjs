@@ -17,11 +17,16 @@ import { parseAst } from 'vite';
 // Logout then became a chunk of its own (its `@lit/task` and the action, 1,083 B; the HTTP call is
 // in http-api). Issue 13 (Telegram and MAX) added its sessions as chunks, GetSettings to http-api,
 // and the messenger probe, the Telegram/MAX views and their English texts to the drop-in file; the
-// countdown that ticks without a render added its painter: 23,769 B then, all 37,607 B. The ceilings leave a few per cent for small fixes; the goals (TARGETS) are not met
-// yet: see bench/README.md for what stands in the way.
+// // countdown that ticks without a render added its painter: 23,769 B then, all 37,607 B. The
+// ceilings leave a few per cent for small fixes; the goals (TARGETS) are not met yet: see
+// bench/README.md for what stands in the way.
+// Issue 13's WhatsApp account details (GetWaSettings read once after linking, for the avatar) added
+// 170 B gzip to the HTTP side (3,750 → 3,920), 333 B to own code (28,605 → 28,938) and 352 B to
+// all chunks together (37,147 → 37,499, 1 B under its ceiling); the three ceilings were raised by
+// about that much.
 export const CEILINGS = {
   'green-qr-scan.bundled.js': 24_200,
-  'green-qr-scan.http-api.js': 3_850,
+  'green-qr-scan.http-api.js': 4_020,
   'green-qr-scan.phone.js': 1_950,
   'green-qr-scan.ru.js': 2_900,
   'green-qr-scan.logout.js': 1_150,
@@ -30,7 +35,7 @@ export const CEILINGS = {
   'green-qr-scan.telegram-phone-session.js': 1_200,
 };
 /** Gzip ceilings of the totals: before the first QR code (entry + static imports), all chunks, own code. */
-export const TOTAL_CEILINGS = { firstQr: 24_200, all: 38_300, ownCode: 29_800 };
+export const TOTAL_CEILINGS = { firstQr: 24_200, all: 38_700, ownCode: 30_200 };
 /**
  * Issue 14's goals, reported (not enforced yet): ≤ 12,000 B gzip before the first QR (Lit
  * included), and all chunks together no bigger than the single file of its day (21,511 B gzip).

@@ -21,6 +21,9 @@ const ENTRY = 'green-qr-scan.bundled.js';
 const PHONE = 'green-qr-scan.phone.js';
 const HTTP_API = 'green-qr-scan.http-api.js';
 const RU = 'green-qr-scan.ru.js';
+const POLL_QR = 'green-qr-scan.poll-qr-session.js';
+const CHAT = 'green-qr-scan.chat-session.js';
+const TG_PHONE = 'green-qr-scan.telegram-phone-session.js';
 const TOKEN = 'chunks-test-token-0123456789abcdef';
 
 const run = String(Date.now()).slice(-4);
@@ -36,7 +39,7 @@ describe('on-demand chunks of the drop-in file', () => {
   before(async () => {
     // The chunks these tests gate exist (their names come from the build).
     const names = (await chunkFiles()).map((c) => c.name);
-    expect(names).to.include.members([ENTRY, PHONE, HTTP_API, RU]);
+    expect(names).to.include.members([ENTRY, PHONE, HTTP_API, RU, POLL_QR, CHAT, TG_PHONE]);
   });
   beforeEach(async () => {
     mock = await startMock();
@@ -80,15 +83,34 @@ describe('on-demand chunks of the drop-in file', () => {
   const text = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
   const requested = async (name: string) => waitUntil(async () => (await gate.requests()).includes(name), `${name} was never requested`, { timeout: 5000 });
 
-  it('the default path (WhatsApp set, websocket, QR code, English) loads only the drop-in file, up to linked', async () => {
+  it('the default path (WhatsApp set, websocket, QR code, English) loads only the drop-in file up to the scan, then the HTTP side for the account details', async () => {
     const { el, id, failed } = await place({ messenger: 'whatsapp' });
+    const linked: object[] = [];
+    el.addEventListener('account-linked', (e) => linked.push((e as CustomEvent<object>).detail));
     await waitUntil(() => qrShown(el), 'no QR code shown', { timeout: 5000 });
     expect(statusText(el)).to.equal(en.qrReady);
     expect(await gate.requests()).to.deep.equal([ENTRY]);
     await mock.scan(id);
     await waitUntil(() => el.state === 'linked', 'not linked', { timeout: 5000 });
-    expect(await gate.requests()).to.deep.equal([ENTRY]);
+    // GetWaSettings (the avatar) is read once after the link, by GREEN-API's HTTP side.
+    expect(await gate.requests()).to.deep.equal([ENTRY, HTTP_API]);
+    expect(linked).to.have.length(1);
+    expect(linked[0]).to.include({ messenger: 'whatsapp', phone: '79001234567', avatar: `${mock.url}/mock/avatar.png` });
     expect(failed).to.deep.equal([]);
+  });
+
+  it('the HTTP side does not load after the scan: linked all the same, with what the socket told', async () => {
+    await gate.set(HTTP_API, 'drop');
+    const { el, id, failed } = await place({ messenger: 'whatsapp' });
+    const linked: object[] = [];
+    el.addEventListener('account-linked', (e) => linked.push((e as CustomEvent<object>).detail));
+    await waitUntil(() => qrShown(el), 'no QR code shown', { timeout: 5000 });
+    await mock.scan(id);
+    await waitUntil(() => el.state === 'linked', 'not linked', { timeout: 5000 });
+    expect(await gate.requests()).to.include(HTTP_API);
+    expect(linked).to.deep.equal([{ wid: '79001234567@c.us', pushname: 'Demo phone', proxy: '127.0.0.1', webhookUrl: '', messenger: 'whatsapp', phone: '79001234567' }]);
+    expect(failed).to.deep.equal([]);
+    expect((await mock.stats(id)).methods.getWaSettings?.total ?? 0).to.equal(0);
   });
 
   it('messenger="auto" (the default) adds GREEN-API\'s HTTP side only, for the one GetSettings before the socket', async () => {
@@ -148,6 +170,46 @@ describe('on-demand chunks of the drop-in file', () => {
       await waitUntil(() => part(el, 'phone-form'), 'no phone form after the retry', { timeout: 5000 });
       expect(el.state).to.equal('idle');
       expect(failed).to.have.length(1);
+    });
+  }
+
+  // Telegram's and MAX's sessions load on demand once the messenger is known (set, or found by
+  // GetSettings with `auto`); the Telegram/MAX chunks share chat-session. One that does not load is
+  // the same `connection` failure, and the retry (which goes through the messenger probe again,
+  // without a second GetSettings) loads it again.
+  for (const [chunk, messenger, attributes] of [
+    [POLL_QR, 'telegram', {}],
+    [CHAT, 'v3', { messenger: 'max' }],
+    [TG_PHONE, 'telegram', { mode: 'phone' }],
+    [CHAT, 'telegram', { mode: 'phone', messenger: 'telegram' }],
+  ] as const) {
+    const how = Object.entries(attributes).map(([name, value]) => `${name}="${value}"`).join(' ') || 'messenger="auto"';
+    it(`a ${messenger === 'v3' ? 'MAX' : 'Telegram'} instance (${how}) whose ${chunk} does not load: a connection failure, and the retry loads it again`, async () => {
+      await gate.set(chunk, 'drop');
+      const id = newId();
+      await mock.messenger(id, messenger);
+      const { el, failed } = await place(attributes, undefined, id);
+      await waitUntil(() => failed.length === 1, 'no scan-failed', { timeout: 5000 });
+      expect(failed[0]).to.deep.equal({ reason: 'connection', message: LOAD_FAILED });
+      await el.updateComplete;
+      expect(el.state).to.equal('failed');
+      expect(statusText(el)).to.equal(en.failedConnection);
+      const retry = part(el, 'retry-button')!;
+      expect(retry).to.exist;
+      const before = (await gate.requests()).filter((name) => name === chunk).length;
+      expect(before, `${chunk} requested`).to.be.at.least(1);
+      await gate.set(chunk, 'pass');
+      retry.click();
+      if ('mode' in attributes) {
+        await waitUntil(() => part(el, 'phone-form'), 'no phone form after the retry', { timeout: 5000 });
+        expect(el.state).to.equal('idle');
+      } else {
+        await waitUntil(() => qrShown(el), 'no QR code after the retry', { timeout: 5000 });
+        expect(statusText(el)).to.equal(messenger === 'v3' ? en.qrReadyMax : en.qrReadyTelegram);
+      }
+      expect((await gate.requests()).filter((name) => name === chunk).length, `${chunk} requested again`).to.be.above(before);
+      expect(failed).to.have.length(1);
+      expect((await mock.stats(id)).methods.getSettings?.total ?? 0, 'GetSettings').to.equal('messenger' in attributes ? 0 : 1);
     });
   }
 

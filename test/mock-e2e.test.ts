@@ -125,11 +125,13 @@ describe('<green-qr-scan> against the GREEN-API mock', () => {
     const result = await m.scan(id);
     expect(result.delivered).to.equal(1);
     const { detail } = (await event) as AccountLinkedEvent;
-    expect(detail).to.deep.equal({ ...MOCK_ACCOUNT, messenger: 'whatsapp', phone: '79001234567' });
+    // GetWaSettings, read once after the link, adds the avatar.
+    const linkedAccount = { ...MOCK_ACCOUNT, messenger: 'whatsapp', phone: '79001234567', avatar: `${m.url}/mock/avatar.png` };
+    expect(detail).to.deep.equal(linkedAccount);
     await el.updateComplete;
 
     expect(el.state).to.equal('linked');
-    expect(el.account).to.deep.equal({ ...MOCK_ACCOUNT, messenger: 'whatsapp', phone: '79001234567' });
+    expect(el.account).to.deep.equal(linkedAccount);
     expect(squash(part(el, 'status')?.textContent)).to.equal(en.linked);
     const account = part(el, 'account')!;
     expect(squash(account.querySelector('strong')?.textContent)).to.equal('Demo phone');

@@ -215,7 +215,7 @@ describe('GREEN-API stand-in', () => {
       await m.scan(id);
       await s.closed;
       expect(s.frames.at(-1)).to.deep.equal({ type: 'accountData', wid: '79001234567@c.us', pushname: 'Demo phone', proxy: '127.0.0.1', webhookUrl: '' });
-      expect((await api(m, id, 'getWaSettings')).body).to.include({ phone: '79001234567', stateInstance: 'authorized', chatId: '79001234567@c.us' });
+      expect((await api(m, id, 'getWaSettings')).body).to.include({ phone: '79001234567', stateInstance: 'authorized', chatId: '79001234567@c.us', avatar: `${m.url}/mock/avatar.png` });
       expect((await api(m, id, 'getSettings')).body.wid).to.equal('79001234567@c.us');
       expect((await api(m, id, 'getAccountSettings')).status).to.equal(404);
       expect((await api(m, id, 'sendAuthorizationPassword', { post: { password: 'x' } })).status).to.equal(404);

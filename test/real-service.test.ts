@@ -35,7 +35,8 @@ const GREEN_API_LIMITS: Record<string, number> = { qr: 3, scanqrcode: 1, getStat
 const QUOTA_DESCRIPTION =
   'Monthly quota has been exceeded. Please go to your personal account and change the tariff to business https://console.green-api.com';
 const MOCK_WID = '79001234567@c.us';
-const NUMBER_ONLY = { wid: MOCK_WID, pushname: '', proxy: '', webhookUrl: '', messenger: 'whatsapp', phone: '79001234567' };
+/** What a number-only confirmation tells (GetWaSettings adds the stand-in's avatar). */
+const numberOnly = (mock: Mock) => ({ wid: MOCK_WID, pushname: '', proxy: '', webhookUrl: '', messenger: 'whatsapp', phone: '79001234567', avatar: `${mock.url}/mock/avatar.png` });
 const PHONE = '+7 900 123-45-67';
 
 /** The stand-in's test defaults, closer to GREEN-API: no socket timeout within a test, a new code every second. */
@@ -348,7 +349,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
       await c.mock.scan(c.id);
       await startingView(c);
       expect(part(c.w.el, 'qr'), 'no code while starting').to.equal(null);
-      expect(await linkedOnce(c)).to.deep.equal(NUMBER_ONLY);
+      expect(await linkedOnce(c)).to.deep.equal(numberOnly(c.mock));
       expect(snapshot(c.w.el).status).to.equal(en.linked);
       expect(c.w.states).to.deep.equal(['connecting', 'qr', 'connecting', 'linked']);
       await finish(c);
@@ -359,7 +360,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
       await qrShown(c);
       await c.mock.scan(c.id);
       await startingView(c);
-      expect(await linkedOnce(c)).to.deep.equal(NUMBER_ONLY);
+      expect(await linkedOnce(c)).to.deep.equal(numberOnly(c.mock));
       expect(c.w.views.some((v) => v.status === ru.confirming)).to.equal(true);
       expect(c.w.states).to.deep.equal(['connecting', 'qr', 'connecting', 'linked']);
       await finish(c);
@@ -372,7 +373,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
       });
       await submitPhone(c.w.el, PHONE);
       await startingView(c);
-      expect(await linkedOnce(c)).to.deep.equal(NUMBER_ONLY);
+      expect(await linkedOnce(c)).to.deep.equal(numberOnly(c.mock));
       expect(c.w.states).to.deep.equal(['connecting', 'code', 'connecting', 'linked']);
       await finish(c);
     });
@@ -437,7 +438,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
       }
       // yellowCard (deprecated) counts as linked.
       await c.mock.setState(c.id, 'yellowCard');
-      expect(await linkedOnce(c)).to.deep.equal(NUMBER_ONLY);
+      expect(await linkedOnce(c)).to.deep.equal(numberOnly(c.mock));
       await finish(c);
     });
   });
@@ -451,7 +452,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
         const c = await mount(await stand(profile), { transport });
         await qrShown(c);
         await c.mock.scan(c.id);
-        expect(await linkedOnce(c)).to.deep.equal(NUMBER_ONLY);
+        expect(await linkedOnce(c)).to.deep.equal(numberOnly(c.mock));
         expect(c.w.views.some((v) => v.status === en.confirming)).to.equal(true);
         expect(c.w.states).to.deep.equal(['connecting', 'qr', 'connecting', 'linked']);
         expect(await asked(c, 'getStateInstance'), 'confirmed with GetStateInstance').to.be.at.least(1);
@@ -737,6 +738,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
         startingTimeoutMs: 300_000,
         reconnectBudgetMs: 30_000,
         logoutWaitMs: 60_000,
+        accountDetailsTimeoutMs: 3_000,
       });
     });
 
@@ -821,7 +823,7 @@ describe('GREEN-API as it really behaves (issue 11)', function () {
       const c = await mount(await stand('phone-string-refused', {}, { authCodeLinkMs: 200 }), { mode: 'phone', messenger: 'whatsapp' });
       await submitPhone(c.w.el, PHONE);
       await until(c, () => c.w.el.state === 'code', 'no code');
-      expect(await linkedOnce(c)).to.deep.equal(NUMBER_ONLY);
+      expect(await linkedOnce(c)).to.deep.equal(numberOnly(c.mock));
       expect(c.w.states).to.deep.equal(['connecting', 'code', 'linked']);
       await finish(c);
     });

@@ -43,6 +43,8 @@ export interface AuthorizationCodeResult {
 export interface WaSettings {
   /** The linked number, digits only (e.g. `79001234567`); absent when GREEN-API sends none. */
   phone?: string;
+  /** The account's avatar URL (`http(s)://…`); absent when GREEN-API sends none (or something else). */
+  avatar?: string;
   stateInstance?: StateInstance;
   /** GREEN-API is still cleaning up after a Logout: no new linking is possible yet. */
   logoutProcess?: boolean;
@@ -345,7 +347,7 @@ export async function getAuthorizationCode(
   return status ? { status, code } : code ? { status, code } : { status };
 }
 
-/** GET `{httpBase}/getWaSettings/{token}`: the linked number (`phone`) and the state. */
+/** GET `{httpBase}/getWaSettings/{token}`: the linked number (`phone`), the avatar and the state. */
 export async function getWaSettings(endpoints: Endpoints, signal?: AbortSignal, timeoutMs?: number): Promise<WaSettings> {
   const body = await requestJson(endpoints, 'getWaSettings', { signal, timeoutMs });
   const result: WaSettings = {};
@@ -355,6 +357,9 @@ export async function getWaSettings(endpoints: Endpoints, signal?: AbortSignal, 
     if (typeof digits !== 'string' || !/^\d{0,15}$/.test(digits.trim())) throw invalid('getWaSettings', endpoints.origin);
     if (digits.trim()) result.phone = digits.trim();
   }
+  // Only a whole web address (printable ASCII, not cut short) is kept as the avatar; anything else is left out.
+  const avatar = own(body, 'avatar');
+  if (typeof avatar === 'string' && avatar.length <= 2_048 && /^https?:\/\/[\x21-\x7e]+$/i.test(avatar.trim())) result.avatar = avatar.trim();
   const state = own(body, 'stateInstance');
   if (state !== undefined && state !== null) {
     if (!isStateInstance(state)) throw invalid('getWaSettings', endpoints.origin);

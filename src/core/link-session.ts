@@ -186,6 +186,13 @@ export abstract class LinkSession extends EventTarget {
 /** The message of a `connection` failure when a part of the package could not be loaded. */
 export const LOAD_FAILED = 'Could not load a part of green-qr-scan: check the network connection.';
 
+/** The account with the details GetWaSettings told (the number and the avatar, each when known). */
+export const withDetails = (account: AccountData, { phone, avatar }: { phone?: string; avatar?: string }): AccountData => ({
+  ...account,
+  ...(phone ? { phone } : {}),
+  ...(avatar ? { avatar } : {}),
+});
+
 /** What a number-only confirmation (GetStateInstance, a phone code) tells of the account. */
 export const accountFromNumber = (digits: string | undefined): AccountData => ({
   wid: digits ? `${digits}@c.us` : '',

@@ -6,9 +6,10 @@
  */
 import type { ScanConfig } from './config.js';
 // (Through http-api.js, the module the sessions load on demand: one chunk for GREEN-API's HTTP side.)
-import { formatAuthCode, getAuthorizationCode, GreenApiError, normalizePhoneNumber } from './http-api.js';
-import { LinkSession, accountFromNumber } from './link-session.js';
+import { formatAuthCode, getAuthorizationCode, GreenApiError, normalizePhoneNumber, readWaAccount } from './http-api.js';
+import { LinkSession, accountFromNumber, withDetails } from './link-session.js';
 import { classify } from './failures.js';
+import { SCAN_DEFAULTS } from './scan-options.js';
 
 export interface PhoneLinkOptions {
   /** How often GetStateInstance is asked while a code is shown (ms). Default 3 000. */
@@ -19,6 +20,12 @@ export interface PhoneLinkOptions {
   requestTimeoutMs?: number;
   /** How long the instance may stay `starting` after the code was entered (ms). Default 300 000. */
   startingTimeoutMs?: number;
+  /**
+   * Once linked, GetWaSettings is read once for the account's avatar: how long `linked` (and
+   * `account-linked`) may wait for it (ms). Without an answer by then the account is reported with
+   * what is known. Default 3 000.
+   */
+  accountDetailsTimeoutMs?: number;
   /** Where to report failed polls; defaults to `console.debug`. Never receives the token. */
   debug?: (message: string) => void;
 }
@@ -106,7 +113,7 @@ export class PhoneLinkSession extends LinkSession {
   }
 
   #showCode(code: string, digits: string): void {
-    const { statePollIntervalMs = 3_000, codeValidityMs = 150_000, startingTimeoutMs = 300_000, requestTimeoutMs } = this.#options;
+    const { statePollIntervalMs = 3_000, codeValidityMs = 150_000, startingTimeoutMs = 300_000, requestTimeoutMs, accountDetailsTimeoutMs = SCAN_DEFAULTS.accountDetailsTimeoutMs } = this.#options;
     const debug = this.#options.debug ?? ((message: string) => console.debug(`[green-qr-scan] ${message}`));
     this.#code = code;
     this.setExpiresAt(Date.now() + codeValidityMs);
@@ -124,8 +131,9 @@ export class PhoneLinkSession extends LinkSession {
         expire();
         this.setState('connecting');
       },
-      // GetStateInstance says only "authorized": the number is what we know of the account.
-      account: async () => accountFromNumber(digits),
+      // GetStateInstance says only "authorized": the number typed is what we know of the account,
+      // and GetWaSettings (read once, best effort) adds its avatar.
+      account: async (signal) => withDetails(accountFromNumber(digits), await readWaAccount(this.endpoints!, signal, accountDetailsTimeoutMs, debug)),
     });
   }
 }

@@ -29,9 +29,9 @@ export interface AccountData {
   webhookUrl: string;
   /** Which messenger was linked (set on the element's `account-linked`). */
   messenger?: 'whatsapp' | 'telegram' | 'max';
-  /** The account's phone number, digits only (e.g. `79001234567`), when known. */
+  /** The account's phone number, digits only (e.g. `79001234567`), when known (WhatsApp: GetWaSettings, else the id). */
   phone?: string;
-  /** The account's avatar URL (Telegram, MAX: GetAccountSettings), when known. */
+  /** The account's avatar URL, when known (WhatsApp: GetWaSettings; Telegram, MAX: GetAccountSettings). */
   avatar?: string;
   /** The account's chat id (Telegram, MAX: GetAccountSettings), when known. */
   chatId?: string;

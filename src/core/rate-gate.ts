@@ -64,6 +64,11 @@ export function answered(base: string, method: string): void {
   holdBack(base, method, Date.now() + spacing(method));
 }
 
+/** Forgets every slot. For tests: the times a virtual clock left behind mean nothing to the next test. */
+export function forgetSlots(): void {
+  nextSlot.clear();
+}
+
 /** Forgets slots that are free again, so a long-lived process (Node, many instances) keeps a small table. */
 function prune(): void {
   if (nextSlot.size < 256) return;

@@ -57,6 +57,12 @@ export interface ScanSessionOptions {
   decodeImage?: (image: string) => Promise<boolean | string>;
   /** After a Logout, how long to wait at most for GREEN-API's cleanup (`logoutProcess`) before asking for a code (ms). Default 60 000. */
   logoutWaitMs?: number;
+  /**
+   * Once linked, GetWaSettings is read once for the account's avatar and number: how long `linked`
+   * (and `account-linked`) may wait for it (ms). Without an answer by then the account is reported
+   * with what is known. Default 3 000.
+   */
+  accountDetailsTimeoutMs?: number;
 }
 
 export type ResolvedScanOptions = Required<Omit<ScanSessionOptions, 'WebSocket' | 'decodeImage'>> & Pick<ScanSessionOptions, 'WebSocket' | 'decodeImage'>;
@@ -77,6 +83,7 @@ export const SCAN_DEFAULTS: Omit<ResolvedScanOptions, 'debug' | 'WebSocket' | 'd
   qrTimeoutMs: 60_000,
   requestTimeoutMs: 15_000,
   logoutWaitMs: 60_000,
+  accountDetailsTimeoutMs: 3_000,
 };
 
 /**

@@ -6,8 +6,8 @@
  * Lit or in Node with the `ws` package.
  */
 import type { ScanConfig } from './config.js';
-import { LOAD_FAILED, LinkSession, accountFromNumber } from './link-session.js';
-import type { ServerMessage } from './protocol.js';
+import { LOAD_FAILED, LinkSession, accountFromNumber, withDetails } from './link-session.js';
+import type { AccountData, ServerMessage } from './protocol.js';
 import { ScanConnection, type ConnectionHost } from './scan-connection.js';
 import { freshProgress, resolveScanOptions, type ResolvedScanOptions, type RunProgress, type ScanPhase, type ScanSessionOptions, type ScanTransport } from './scan-options.js';
 import type { WebSocketConstructor } from './transports/websocket.js';
@@ -122,7 +122,7 @@ export class ScanSession extends LinkSession {
       case 'qrCode':
         return void this.#showCode(message.image);
       case 'accountData':
-        return this.link(message.account);
+        return void this.#linked(message.account);
       case 'alreadyLogged':
         // After a code was shown, `alreadyLogged` most likely means the phone scanned it: confirm.
         if (progress.qrShown) return this.#confirm(3);
@@ -132,6 +132,30 @@ export class ScanSession extends LinkSession {
       case 'error':
         return this.fail('error', message.message || 'GREEN-API reported an error.');
     }
+  }
+
+  /**
+   * The socket said the phone linked: no more codes; GetWaSettings (read once, for at most
+   * `accountDetailsTimeoutMs`) adds the avatar and the number, then the session is `linked`.
+   */
+  async #linked(account: AccountData): Promise<void> {
+    const progress = this.#progress;
+    if (progress.confirming) return;
+    progress.confirming = true;
+    progress.endWindow();
+    progress.endFirstCodeWait();
+    this.#connection?.close();
+    const signal = this.signal;
+    const details = await this.#details(signal);
+    if (!signal.aborted) this.link(withDetails(account, details));
+  }
+
+  /** The linked account's number and avatar from GetWaSettings (best effort: `{}` when they cannot be read). */
+  async #details(signal: AbortSignal): Promise<{ phone?: string; avatar?: string }> {
+    const { accountDetailsTimeoutMs, debug } = this.#options;
+    // Loaded on demand: without GREEN-API's HTTP side the account is what the socket told.
+    const api = await import('./http-api.js').catch(() => undefined);
+    return api && !signal.aborted ? api.readWaAccount(this.endpoints!, signal, accountDetailsTimeoutMs, debug) : {};
   }
 
   /** Shows a code (once it decodes, when the session can check that), unless a newer one is already on screen. */
@@ -222,11 +246,11 @@ export class ScanSession extends LinkSession {
       debug,
       // After a scan the instance starts: no more codes, no window; "linking… the instance is starting".
       onStarting: () => this.#progress.phase !== 'starting' && this.#stopCodes('starting'),
-      // GetStateInstance says only "authorized": GetWaSettings tells the number (best effort).
+      // GetStateInstance says only "authorized": GetWaSettings (read once, best effort) tells the number and the avatar.
       account: async (signal) => {
         this.#progress.endWindow();
-        const poller = await import('./http-api.js').catch(() => undefined);
-        return accountFromNumber(await poller?.readLinkedNumber(this.endpoints!, signal, requestTimeoutMs, debug));
+        const details = await this.#details(signal);
+        return withDetails(accountFromNumber(details.phone), details);
       },
     });
   }

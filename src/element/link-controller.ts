@@ -175,13 +175,13 @@ export class LinkController implements ReactiveController {
     this.#sync();
   }
 
-  /** The linked account as the host tells it: with `messenger` (and, for WhatsApp, the number from the id). */
+  /** The linked account as the host tells it: with `messenger` (and, for WhatsApp, the number from GetWaSettings or else from the id). */
   get account(): AccountData | undefined {
     const session = this.session;
     const account = session?.account;
     if (!account || isChatSession(session)) return account ? { ...account } : undefined;
-    const phone = widDigits(account.wid);
-    return { ...account, messenger: 'whatsapp', ...(phone ? { phone } : {}) };
+    const { phone = widDigits(account.wid), avatar, ...rest } = account;
+    return { ...rest, messenger: 'whatsapp', ...(phone ? { phone } : {}), ...(avatar ? { avatar } : {}) };
   }
 
   /** The instance address a found messenger belongs to (no token). */

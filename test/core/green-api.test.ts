@@ -260,6 +260,35 @@ describe('GREEN-API HTTP methods', () => {
       ]);
     });
 
+    it('keeps a whole http(s) avatar address and leaves anything else out (the answer stays good)', async () => {
+      const avatar = 'https://pps.whatsapp.net/v/t61/photo.jpg?ccb=11-4&oh=01_Q5AaI&oe=6700';
+      const bodies: [unknown, string | undefined][] = [
+        [avatar, avatar],
+        [`  ${avatar}\n`, avatar],
+        ['http://127.0.0.1:7070/mock/avatar.png', 'http://127.0.0.1:7070/mock/avatar.png'],
+        ['', undefined],
+        ['javascript:alert(1)', undefined],
+        ['data:image/png;base64,iVBORw0KGgo=', undefined],
+        ['https://a.example/<img src=x onerror=alert(1)> x', undefined],
+        ['https://a.example/\u0000x', undefined],
+        [`https://a.example/${'x'.repeat(2_100)}`, undefined],
+        [42, undefined],
+        [null, undefined],
+      ];
+      // One instance per answer: GetWaSettings is limited to one request a second per instance.
+      await Promise.all(
+        bodies.map(async ([value, kept], i) => {
+          const id = String(1_100_000_000 + i);
+          const resolved = resolveConfig({ instanceId: id, token: TOKEN, apiUrl: server.url });
+          if (!resolved.ok) throw new Error(resolved.message);
+          await server.script('GET', `/waInstance${id}/getWaSettings/${TOKEN}`, [{ body: { avatar: value, phone: '79001234567', stateInstance: 'authorized' } }]);
+          const settings = await getWaSettings(resolved.endpoints);
+          expect(settings.avatar, JSON.stringify(value)).to.equal(kept);
+          expect(settings.phone).to.equal('79001234567');
+        }),
+      );
+    });
+
     it('fails with invalidResponse on a phone that is not digits', async () => {
       await server.script('GET', path('getWaSettings'), [{ body: { phone: '<img src=x>', stateInstance: 'authorized' } }]);
       expect((await failure(() => getWaSettings(endpoints))).kind).to.equal('invalidResponse');

@@ -96,13 +96,13 @@ describe('ScanSession over HTTP (QR method polling)', () => {
       { body: { stateInstance: 'authorized' } },
     ]);
     await server.script('GET', path('getWaSettings'), [
-      { body: { avatar: '', phone: '79001234567', stateInstance: 'authorized', deviceId: '' } },
+      { body: { avatar: 'https://pps.whatsapp.net/v/avatar.jpg', phone: '79001234567', stateInstance: 'authorized', deviceId: '' } },
     ]);
     const s = session();
     const { log } = record(s);
     s.start();
     await waitUntil(() => s.state === 'linked', 'linked', { timeout: 3000 });
-    const account = { wid: '79001234567@c.us', pushname: '', proxy: '', webhookUrl: '' };
+    const account = { wid: '79001234567@c.us', pushname: '', proxy: '', webhookUrl: '', phone: '79001234567', avatar: 'https://pps.whatsapp.net/v/avatar.jpg' };
     expect(s.account).to.deep.equal(account);
     // `starting` after the code: no more codes, "linking… the instance is starting", then linked.
     expect(log).to.deep.equal(['idle->connecting', 'connecting->qr', 'qr->connecting', 'connecting->linked', `linked:${JSON.stringify(account)}`]);
@@ -136,7 +136,7 @@ describe('ScanSession over HTTP (QR method polling)', () => {
     expect(log).to.deep.equal(['idle->connecting', 'connecting->qr', 'qr->connecting', 'connecting->linked', `linked:${JSON.stringify(account)}`]);
     expect((await server.requests({ path: path('qr') })).length).to.equal(2);
     expect((await server.requests({ path: path('getStateInstance') })).length).to.equal(1);
-    expect(debug).to.deep.equal(['could not read the linked number: getWaSettings failed: HTTP 500 (boom)']);
+    expect(debug).to.deep.equal(['could not read the account details: getWaSettings failed: HTTP 500 (boom)']);
   });
 
   it('fails with alreadyLogged when the QR method says so before any code', async () => {

@@ -208,7 +208,7 @@ describe('Telegram and MAX (issue 13)', function () {
     expect(part(el, 'phone-form')).to.equal(null);
   });
 
-  it('WhatsApp with messenger auto: one GetSettings, then the socket as before; the detail gains messenger and phone', async () => {
+  it('WhatsApp with messenger auto: one GetSettings, then the socket as before; the detail gains messenger, phone and avatar', async () => {
     const mock = await stand({ messenger: 'whatsapp' });
     const { id, w, el } = await mount(mock, 'whatsapp');
     await until(el, 'qr');
@@ -219,7 +219,9 @@ describe('Telegram and MAX (issue 13)', function () {
     await until(el, 'qr');
     await mock.scan(id);
     await until(el, 'linked');
-    expect(w.linked).to.deep.equal([{ wid: '79001234567@c.us', pushname: 'Demo phone', proxy: '127.0.0.1', webhookUrl: '', messenger: 'whatsapp', phone: '79001234567' }]);
+    expect(w.linked).to.deep.equal([
+      { wid: '79001234567@c.us', pushname: 'Demo phone', proxy: '127.0.0.1', webhookUrl: '', messenger: 'whatsapp', phone: '79001234567', avatar: `${mock.url}/mock/avatar.png` },
+    ]);
     const stats = await withinLimits(mock, id);
     expect(stats.methods.getSettings.total, 'the answer is kept for the restart').to.equal(1);
   });

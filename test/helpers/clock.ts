@@ -7,6 +7,8 @@
  * Mocha keeps its own timer references, so test timeouts still work. Do not use `waitUntil` (it
  * polls with `setTimeout`) while the clock is installed; use {@link VirtualClock.until}.
  */
+import { forgetSlots } from '../../src/core/rate-gate.js';
+
 const real = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout, now: Date.now };
 
 /** web-test-runner's browser-side timeout of a server command (`sendMessageWaitForResponse`). */
@@ -31,6 +33,8 @@ export class VirtualClock {
   }
 
   install(): this {
+    // The page-wide rate gate keeps slots in the time of the clock that took them.
+    forgetSlots();
     const g = globalThis as unknown as Record<string, unknown>;
     g.setTimeout = (fn: () => void, ms = 0, ...args: unknown[]) => {
       // The test runner's own command timeout (20 s) keeps real time: a virtual one would count as
@@ -46,6 +50,7 @@ export class VirtualClock {
   }
 
   uninstall(): void {
+    forgetSlots();
     const g = globalThis as unknown as Record<string, unknown>;
     g.setTimeout = real.setTimeout;
     g.clearTimeout = real.clearTimeout;

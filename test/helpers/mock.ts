@@ -40,8 +40,8 @@ export interface MockOptions {
   profileOptions?: Record<string, unknown>;
   /** The messenger of instances not set otherwise. Default `whatsapp`. */
   messenger?: MockMessenger;
-  /** Overrides the linked account's fields. */
-  account?: Partial<MockAccount>;
+  /** Overrides the linked account's fields (`avatar`: the one GetWaSettings / GetAccountSettings tell). */
+  account?: Partial<MockAccount & MockChatAccount>;
 }
 
 /** GREEN-API's `typeInstance`: `v3` is MAX. */

@@ -16,11 +16,12 @@ export function ElementScan({ instanceId }: ScanProps) {
   }, [ticket]);
   return (
     <main>
-      <h1>Link WhatsApp (element)</h1>
+      <h1>Link WhatsApp, Telegram or MAX (element)</h1>
       <green-qr-scan
         ref={ref}
         api-url={apiUrl}
         instance-id={instanceId}
+        messenger="auto" // the default: GetSettings tells; 'whatsapp' | 'telegram' | 'max' saves that request
         onaccount-linked={(event) => setResult(`linked: ${event.detail.wid}`)}
         onscan-failed={(event) => {
           setResult(`failed: ${event.detail.reason}`);

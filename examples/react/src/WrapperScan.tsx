@@ -17,10 +17,11 @@ export function WrapperScan({ instanceId }: ScanProps) {
   };
   return (
     <main>
-      <h1>Link WhatsApp (wrapper)</h1>
+      <h1>Link WhatsApp, Telegram or MAX (wrapper)</h1>
       <GreenQrScan
         apiUrl={apiUrl}
         instanceId={instanceId}
+        messenger="auto" // the default: GetSettings tells; 'whatsapp' | 'telegram' | 'max' saves that request
         ticket={ticket}
         onAccountLinked={(event: AccountLinkedEvent) => setResult(`linked: ${event.detail.wid}`)}
         onScanFailed={onScanFailed}

@@ -8,7 +8,10 @@ export const wrapper = (
     <GreenQrScan mode="bogus" />
     {/* @ts-expect-error the event's detail has no such field */}
     <GreenQrScan onAccountLinked={(event) => event.detail.nope} />
-    <GreenQrScan onScanStateChange={(event) => event.detail.state satisfies 'idle' | 'connecting' | 'qr' | 'code' | 'linked' | 'failed'} />
+    {/* @ts-expect-error messenger is 'auto' | 'whatsapp' | 'telegram' | 'max' */}
+    <GreenQrScan messenger="icq" />
+    <GreenQrScan onScanStateChange={(event) => event.detail.state satisfies 'idle' | 'connecting' | 'qr' | 'code' | 'password' | 'linked' | 'failed'} />
+    <GreenQrScan onAccountLinked={(event) => event.detail.messenger satisfies 'whatsapp' | 'telegram' | 'max' | undefined} />
   </>
 );
 
@@ -16,6 +19,8 @@ export const element = (
   <>
     {/* @ts-expect-error theme is 'auto' | 'light' | 'dark' */}
     <green-qr-scan theme="sepia" />
+    {/* @ts-expect-error messenger is 'auto' | 'whatsapp' | 'telegram' | 'max' */}
+    <green-qr-scan messenger="icq" />
     {/* @ts-expect-error the event's detail has no such field */}
     <green-qr-scan onaccount-linked={(event) => event.detail.nope} />
     <green-qr-scan onscan-failed={(event) => event.detail.reason satisfies string} />

@@ -11,11 +11,13 @@ import { apiUrl, getTicket } from './backend'; // your backend's ticket route, a
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <main>
-      <h1>Link WhatsApp</h1>
-      <!-- [ticket] is a property binding: the ticket never becomes an attribute -->
+      <h1>Link WhatsApp, Telegram or MAX</h1>
+      <!-- [ticket] is a property binding: the ticket never becomes an attribute. messenger="auto" (the
+           default) asks GetSettings; "whatsapp", "telegram" or "max" saves that request. -->
       <green-qr-scan
         [apiUrl]="apiUrl"
         [instanceId]="instanceId"
+        messenger="auto"
         [ticket]="ticket()"
         (account-linked)="onLinked($event)"
         (scan-failed)="onFailed($event)"
