@@ -155,6 +155,17 @@ export abstract class LinkSession extends EventTarget {
     );
   }
 
+  /** GREEN-API's HTTP side, loaded on demand: `undefined` when it cannot be loaded (offline). */
+  protected httpApi(): Promise<typeof import('./http-api.js') | undefined> {
+    return import('./http-api.js').catch(() => undefined);
+  }
+
+  /** The WhatsApp account's number and avatar from GetWaSettings, read once after linking (best effort: `{}` when they cannot be read). */
+  protected async waDetails(signal: AbortSignal, timeoutMs: number, debug: (text: string) => void): Promise<{ phone?: string; avatar?: string }> {
+    const api = await this.httpApi();
+    return api && !signal.aborted ? api.readWaAccount(this.endpoints!, signal, timeoutMs, debug) : {};
+  }
+
   /**
    * Loads a part of the package that only some sessions need (a separate file of the drop-in build,
    * a separate chunk in an app's bundle) and hands it to `use`, unless the run ended meanwhile. A

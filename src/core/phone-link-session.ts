@@ -6,7 +6,7 @@
  */
 import type { ScanConfig } from './config.js';
 // (Through http-api.js, the module the sessions load on demand: one chunk for GREEN-API's HTTP side.)
-import { formatAuthCode, getAuthorizationCode, GreenApiError, normalizePhoneNumber, readWaAccount } from './http-api.js';
+import { formatAuthCode, getAuthorizationCode, GreenApiError, normalizePhoneNumber } from './http-api.js';
 import { LinkSession, accountFromNumber, withDetails } from './link-session.js';
 import { classify } from './failures.js';
 import { SCAN_DEFAULTS } from './scan-options.js';
@@ -133,7 +133,7 @@ export class PhoneLinkSession extends LinkSession {
       },
       // GetStateInstance says only "authorized": the number typed is what we know of the account,
       // and GetWaSettings (read once, best effort) adds its avatar.
-      account: async (signal) => withDetails(accountFromNumber(digits), await readWaAccount(this.endpoints!, signal, accountDetailsTimeoutMs, debug)),
+      account: async (signal) => withDetails(accountFromNumber(digits), await this.waDetails(signal, accountDetailsTimeoutMs, debug)),
     });
   }
 }

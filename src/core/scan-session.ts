@@ -10,15 +10,14 @@ import { LOAD_FAILED, LinkSession, accountFromNumber, withDetails } from './link
 import type { AccountData, ServerMessage } from './protocol.js';
 import { ScanConnection, type ConnectionHost } from './scan-connection.js';
 import { freshProgress, resolveScanOptions, type ResolvedScanOptions, type RunProgress, type ScanPhase, type ScanSessionOptions, type ScanTransport } from './scan-options.js';
-import type { WebSocketConstructor } from './transports/websocket.js';
 
 export { SCAN_WINDOW_MS, type ScanPhase, type ScanSessionOptions, type ScanTransport, type ScanTransportOption } from './scan-options.js';
-export type { WebSocketConstructor };
+export type { WebSocketConstructor } from './transports/websocket.js';
+
+export { ASKS_FOR_LOGOUT } from './scan-connection.js';
 
 /** `100000` → `100`, `400` → `0.4`. */
 const seconds = (ms: number) => +(ms / 1000).toFixed(1);
-
-export { ASKS_FOR_LOGOUT } from './scan-connection.js';
 
 /**
  * A QR linking session. Listen for `change` (anything a view shows changed), `scan-state-change`,
@@ -62,6 +61,8 @@ export class ScanSession extends LinkSession {
   }
 
   readonly #options: ResolvedScanOptions;
+  /** What a window that ended says. */
+  readonly #timeoutText: string;
   /** What the run waits for before it connects (the previous session's socket, a Logout). */
   #waited: Promise<void> = Promise.resolve();
   #connection: ScanConnection | undefined;
@@ -70,6 +71,7 @@ export class ScanSession extends LinkSession {
   constructor(config: ScanConfig, options: ScanSessionOptions = {}) {
     super(config);
     this.#options = resolveScanOptions(options);
+    this.#timeoutText = `The QR code was not scanned within ${seconds(this.#options.scanWindowMs)} seconds.`;
   }
 
   /**
@@ -124,9 +126,11 @@ export class ScanSession extends LinkSession {
       case 'accountData':
         return void this.#linked(message.account);
       case 'alreadyLogged':
-        // After a code was shown, `alreadyLogged` most likely means the phone scanned it: confirm.
-        if (progress.qrShown) return this.#confirm(3);
-        return this.fail('alreadyLogged', message.message || 'instance account already authorized');
+        if (!progress.qrShown) return this.fail('alreadyLogged', message.message || 'instance account already authorized');
+        // After a code, `alreadyLogged` most likely means the phone scanned it: no more codes; GetStateInstance confirms.
+        if (progress.confirming) return;
+        this.#stopCodes('confirming');
+        return this.#watch(3);
       case 'timeoutExpired':
         return this.fail('timeoutExpired', message.message || this.#timeoutText);
       case 'error':
@@ -134,10 +138,7 @@ export class ScanSession extends LinkSession {
     }
   }
 
-  /**
-   * The socket said the phone linked: no more codes; GetWaSettings (read once, for at most
-   * `accountDetailsTimeoutMs`) adds the avatar and the number, then the session is `linked`.
-   */
+  /** The socket said the phone linked: no more codes; GetWaSettings (best effort, `accountDetailsTimeoutMs`) adds the avatar and number. */
   async #linked(account: AccountData): Promise<void> {
     const progress = this.#progress;
     if (progress.confirming) return;
@@ -146,16 +147,8 @@ export class ScanSession extends LinkSession {
     progress.endFirstCodeWait();
     this.#connection?.close();
     const signal = this.signal;
-    const details = await this.#details(signal);
+    const details = await this.waDetails(signal, this.#options.accountDetailsTimeoutMs, this.#options.debug);
     if (!signal.aborted) this.link(withDetails(account, details));
-  }
-
-  /** The linked account's number and avatar from GetWaSettings (best effort: `{}` when they cannot be read). */
-  async #details(signal: AbortSignal): Promise<{ phone?: string; avatar?: string }> {
-    const { accountDetailsTimeoutMs, debug } = this.#options;
-    // Loaded on demand: without GREEN-API's HTTP side the account is what the socket told.
-    const api = await import('./http-api.js').catch(() => undefined);
-    return api && !signal.aborted ? api.readWaAccount(this.endpoints!, signal, accountDetailsTimeoutMs, debug) : {};
   }
 
   /** Shows a code (once it decodes, when the session can check that), unless a newer one is already on screen. */
@@ -198,7 +191,7 @@ export class ScanSession extends LinkSession {
     const signal = this.signal;
     const waited = `No QR code within ${seconds(this.#options.firstCodeTimeoutMs)} s`;
     // The checks are loaded on demand: no way to ask (offline) is a GREEN-API that cannot be reached.
-    const checks = await import('./http-api.js').catch(() => undefined);
+    const checks = await this.httpApi();
     const failure = checks ? await checks.explainNoCode(this.endpoints!, signal, this.#options.requestTimeoutMs, waited) : { reason: 'connection' as const, message: `${waited}; ${LOAD_FAILED}` };
     if (!signal.aborted) this.fail(failure);
   }
@@ -227,13 +220,6 @@ export class ScanSession extends LinkSession {
     };
   }
 
-  /** `alreadyLogged` after a code: stop showing codes and ask GetStateInstance whether the phone linked. */
-  #confirm(notAuthorizedLimit: number): void {
-    if (this.#progress.confirming) return;
-    this.#stopCodes('confirming');
-    this.#watch(notAuthorizedLimit);
-  }
-
   /** Watches GetStateInstance until the instance is linked, refused, blocked or stuck `starting`. */
   #watch(notAuthorizedLimit: number): void {
     const { statePollIntervalMs, requestTimeoutMs, startingTimeoutMs, debug } = this.#options;
@@ -249,7 +235,7 @@ export class ScanSession extends LinkSession {
       // GetStateInstance says only "authorized": GetWaSettings (read once, best effort) tells the number and the avatar.
       account: async (signal) => {
         this.#progress.endWindow();
-        const details = await this.#details(signal);
+        const details = await this.waDetails(signal, this.#options.accountDetailsTimeoutMs, debug);
         return withDetails(accountFromNumber(details.phone), details);
       },
     });
@@ -259,9 +245,5 @@ export class ScanSession extends LinkSession {
     if (this.#progress.phase !== from) return;
     this.#progress.phase = phase;
     this.changed();
-  }
-
-  get #timeoutText(): string {
-    return `The QR code was not scanned within ${seconds(this.#options.scanWindowMs)} seconds.`;
   }
 }

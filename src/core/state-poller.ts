@@ -5,7 +5,7 @@
  * the next tick: one bad answer never ends the polling.
  */
 import type { Endpoints } from './config.js';
-import { GreenApiError, getStateInstance, getWaSettings, type StateInstance } from './green-api.js';
+import { GreenApiError, getStateInstance, type StateInstance } from './green-api.js';
 import type { ScanFailure } from './events.js';
 import { classify } from './failures.js';
 import { sleep } from './sleep.js';
@@ -104,19 +104,4 @@ export function watchLink(endpoints: Endpoints, watch: LinkWatch): void {
       return !('fail' in verdict);
     },
   });
-}
-
-/** The linked number from GetWaSettings (best effort: `undefined` when it cannot be read). */
-export async function readLinkedNumber(
-  endpoints: Endpoints,
-  signal: AbortSignal,
-  timeoutMs: number | undefined,
-  debug: (text: string) => void,
-): Promise<string | undefined> {
-  try {
-    return (await getWaSettings(endpoints, signal, timeoutMs)).phone;
-  } catch (error) {
-    if (!signal.aborted) debug(`could not read the linked number: ${(error as Error).message}`);
-    return undefined;
-  }
 }

@@ -2,7 +2,7 @@
 import { expect } from '@open-wc/testing';
 import { resolveConfig, type Endpoints } from '../../src/core/config.js';
 import type { StateInstance } from '../../src/core/green-api.js';
-import { isLinkedState, pollState, readLinkedNumber, watchLink } from '../../src/core/state-poller.js';
+import { isLinkedState, pollState, watchLink } from '../../src/core/state-poller.js';
 import { VirtualClock } from '../helpers/clock.js';
 import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
 import { INSTANCE_ID, TOKEN } from '../helpers/ws-server.js';
@@ -67,18 +67,5 @@ describe('core/state-poller (virtual clock)', () => {
     await clock.until(() => linked === 1);
     await clock.tick(10_000);
     expect((await http.requests()).length).to.equal(2);
-  });
-
-  it('readLinkedNumber: the phone from GetWaSettings, or undefined (debug, no token) when it fails', async () => {
-    await http.script('GET', `/waInstance${INSTANCE_ID}/getWaSettings/${TOKEN}`, [{ body: { phone: '79001234567' } }, { status: 500, body: 'x' }]);
-    const debug: string[] = [];
-    const signal = new AbortController().signal;
-    expect(await readLinkedNumber(endpoints, signal, 1000, (t) => debug.push(t))).to.equal('79001234567');
-    // GetWaSettings is limited to one request a second: the second waits for its slot.
-    const second = readLinkedNumber(endpoints, signal, 1000, (t) => debug.push(t));
-    await clock.advance(1100);
-    expect(await second).to.equal(undefined);
-    expect(debug.length).to.equal(1);
-    expect(debug[0]).to.not.contain(TOKEN);
   });
 });
