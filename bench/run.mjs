@@ -1182,9 +1182,14 @@ the phone form's and the code's rules are in it), English 1.4 KB, \`link-control
 \`scan-options.ts\`, \`rate-gate.ts\`, \`websocket.ts\`, \`lang-observer.ts\` (0.4–0.6 KB each).
 Nothing left there is only for other paths but a few hundred bytes (the phone-form CSS, the HTTP
 switch in \`scan-session.ts\`): the rest is a smaller design of those modules, not more chunks.
-All files together are 27.4 KB, 1 KB more than the single file they replace, because each file
-compresses on its own and the chunks import the entry's names; \`ru\` shrank (UTF-8 instead of
-\`\\u\` escapes) and \`@lit/task\` is gone.
+All files together were 27.4 KB at the split, 1 KB more than the single file they replace,
+because each file compresses on its own and the chunks import the entry's names; \`ru\` shrank
+(UTF-8 instead of \`\\u\` escapes). Since then (the table above is today's): Logout became a chunk
+of its own with its \`@lit/task\`; issue 13 added Telegram's and MAX's sessions as chunks, and the
+messenger probe, their views and English texts to the drop-in file (about 2.9 KB); the countdown
+that ticks without a render and the account details after linking added a few hundred bytes. With
+\`messenger="auto"\` (the default) the one GetSettings before the socket loads GREEN-API's HTTP side
+too: a page that knows its messenger and sets it loads only the drop-in file before its first QR.
 
 The drop-in rows are the files of \`npm run build\` (CSS of the \`css\` templates minified at build
 time, then the JS): each chunk reachable from the entry, "before the first QR" when the entry
