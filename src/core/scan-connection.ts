@@ -118,7 +118,11 @@ export class ScanConnection {
     const sink: TransportSink = {
       message: (m) => this.#frame(m),
       debug: this.#options.debug,
-      opened: () => (this.#everOpened = true),
+      opened: () => {
+        this.#everOpened = true;
+        // The handshake's answer: the next one leaves a slot after it (see the drop below).
+        answered(endpoints.httpBase, 'scanqrcode');
+      },
       dropped: () => void this.#dropped(),
     };
     try {
