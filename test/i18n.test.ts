@@ -12,6 +12,7 @@ import { ru } from '../src/element/locales/ru.js';
 import { startMock, type Mock } from './helpers/mock.js';
 import { INSTANCE_ID, TOKEN, pngBase64, startWsServer, type WsServer } from './helpers/ws-server.js';
 import { part, settle, statusText, submitPhone } from './helpers/element.js';
+import { visibleText } from './helpers/watch.js';
 import { format } from '../src/element/localize.js';
 import type { MockOptions, MockProfileName } from './helpers/mock.js';
 
@@ -209,24 +210,6 @@ describe('i18n', () => {
       ) as Strings;
       registerLocale('zz', zz);
     });
-
-    /** Text content of the shadow root plus the text-bearing attributes. */
-    function visibleText(el: GreenQrScan): string {
-      const root = el.shadowRoot!;
-      const out: string[] = [];
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        if (node.parentElement?.closest('style, script')) continue;
-        out.push(node.textContent ?? '');
-      }
-      for (const element of root.querySelectorAll('*')) {
-        for (const name of ['alt', 'aria-label', 'placeholder', 'title', 'aria-valuetext', 'aria-description']) {
-          const value = element.getAttribute(name);
-          if (value) out.push(value);
-        }
-      }
-      return out.join(' ');
-    }
 
     /** What is left once tokens, the given server-provided texts, digits, `+`, whitespace and punctuation are removed. */
     function residue(el: GreenQrScan, serverTexts: string[] = []): string {

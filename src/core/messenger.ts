@@ -8,7 +8,7 @@
  */
 import type { ScanConfig } from './config.js';
 import type { ScanFailure } from './events.js';
-import { LOAD_FAILED, LinkSession } from './link-session.js';
+import { LinkSession } from './link-session.js';
 
 /** The messengers GREEN-API links. */
 export const MESSENGERS = ['whatsapp', 'telegram', 'max'] as const;
@@ -58,17 +58,16 @@ export class MessengerProbe extends LinkSession {
     if (this.configProblem) return this.fail('invalidConfig', this.configProblem.message);
     this.setState('connecting');
     if (known) return this.#resolve(known);
-    // GetSettings is sent by GREEN-API's HTTP side, loaded on demand.
-    void import('./http-api.js')
-      .then(({ resolveMessenger }) => resolveMessenger(this.endpoints!, signal, this.#timeoutMs))
-      .then(
-        (found) => {
-          if (signal.aborted) return;
-          if ('fail' in found) this.fail(found.fail);
-          else this.#resolve(found.messenger);
-        },
-        () => !signal.aborted && this.fail('connection', LOAD_FAILED),
-      );
+    // GetSettings is sent by GREEN-API's HTTP side, loaded on demand (`load` fails the run when it cannot be).
+    this.load(
+      () => import('./http-api.js'),
+      async ({ resolveMessenger }) => {
+        const found = await resolveMessenger(this.endpoints!, signal, this.#timeoutMs);
+        if (signal.aborted) return;
+        if ('fail' in found) this.fail(found.fail);
+        else this.#resolve(found.messenger);
+      },
+    );
   }
 
   /** The real session could not be made (its code did not load): fail as `connection`. */

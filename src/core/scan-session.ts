@@ -101,7 +101,7 @@ export class ScanSession extends LinkSession {
     if (!after && !afterLogout) return begin();
     const waits = [Promise.race([after, new Promise((resolve) => this.later(1_000, () => resolve(undefined)))])];
     // (Loaded on demand; when it cannot be loaded, the session reports what it finds itself.)
-    if (afterLogout) waits.push(import('./http-api.js').then(({ waitForLogout }) => waitForLogout(this.endpoints!, signal, logoutWaitMs, debug), () => {}));
+    if (afterLogout) waits.push(this.httpApi().then((api) => api?.waitForLogout(this.endpoints!, signal, logoutWaitMs, debug)));
     // Until this session has a socket of its own, its `closed` is the one it waits for.
     this.#waited = Promise.all(waits).then(() => {});
     void this.#waited.then(begin);

@@ -6,7 +6,6 @@
  *
  * @internal
  */
-import type { ScanConfig } from '../core/config.js';
 import { LOAD_FAILED, LinkSession } from '../core/link-session.js';
 
 /** A module loaded on first use: `value` once it is there. A failed load is tried again by the next `load()`. */
@@ -37,9 +36,6 @@ export function chunk<T>(importer: () => Promise<T>): Chunk<T> {
 
 /** The session of a way of linking whose code could not be loaded: it fails with `connection` at once. */
 export class ChunkFailure extends LinkSession {
-  constructor(config: ScanConfig) {
-    super(config);
-  }
   start(): void {
     this.newRun();
     this.fail('connection', LOAD_FAILED);
