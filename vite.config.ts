@@ -30,7 +30,14 @@ export default defineConfig({
         // by the sessions, Logout and the phone path, rather than several small ones (each file
         // compresses on its own). Only these modules: what they import from the element's own
         // code stays in the drop-in file.
-        manualChunks: (id) => (/\/src\/core\/(http-api|green-api|instance-checks|state-poller|messenger-lookup|wa-account|transports\/http-poll)\.ts$/.test(id) ? 'http-api' : undefined),
+        // Its requests and GetSettings' lookup are a chunk of their own (`green-api`): the one
+        // GetSettings of `messenger="auto"` (the default) needs only them before the first QR code.
+        manualChunks: (id) =>
+          /\/src\/core\/(green-api|messenger-lookup)\.ts$/.test(id)
+            ? 'green-api'
+            : /\/src\/core\/(http-api|instance-checks|state-poller|wa-account|transports\/http-poll)\.ts$/.test(id)
+              ? 'http-api'
+              : undefined,
         onlyExplicitManualChunks: true,
       },
       // The entry may export more than src/bundled.ts does (what its chunks import from it), so

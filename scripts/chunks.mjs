@@ -24,23 +24,39 @@ import { parseAst } from 'vite';
 // 170 B gzip to the HTTP side (3,750 → 3,920), 333 B to own code (28,605 → 28,938) and 352 B to
 // all chunks together (37,147 → 37,499, 1 B under its ceiling); the three ceilings were raised by
 // about that much.
+// On 2026-11-29 GREEN-API's HTTP side was split in two: its requests and GetSettings' lookup
+// (`green-api`, 2,838 B), which `messenger="auto"` (the default) loads before the first QR code, and
+// the rest (`http-api`, 1,544 B: checks, watcher, HTTP transport, account details), loaded only when
+// something goes wrong or after the scan. The default path then loaded 26,761 B before its first
+// QR code instead of 27,840 B; all chunks together grew by 474 B (two files compress apart).
 export const CEILINGS = {
   'green-qr-scan.bundled.js': 24_200,
-  'green-qr-scan.http-api.js': 4_020,
+  'green-qr-scan.green-api.js': 2_950,
+  'green-qr-scan.http-api.js': 1_650,
   'green-qr-scan.phone.js': 1_950,
   'green-qr-scan.ru.js': 2_900,
   'green-qr-scan.logout.js': 1_150,
-  'green-qr-scan.chat-session.js': 2_200,
-  'green-qr-scan.poll-qr-session.js': 1_200,
-  'green-qr-scan.telegram-phone-session.js': 1_200,
+  // Telegram's and MAX's views moved out of the drop-in file into their chunks (2026-11-29): the
+  // drop-in file lost 689 B gzip; the shared chunk (sessions' common code and the views) is named
+  // after the views now, and the two paths' chunks after their element-side modules.
+  'green-qr-scan.chat-views.js': 3_200,
+  'green-qr-scan.chat-qr.js': 1_250,
+  'green-qr-scan.chat-phone.js': 1_250,
 };
 /** Gzip ceilings of the totals: before the first QR code (entry + static imports), all chunks, own code. */
-export const TOTAL_CEILINGS = { firstQr: 24_200, all: 38_700, ownCode: 30_200 };
+export const TOTAL_CEILINGS = { firstQr: 24_200, firstQrAuto: 27_100, all: 39_200, ownCode: 30_200 };
+
+/**
+ * The on-demand chunks that the default settings load before the first QR code: `messenger="auto"`
+ * asks GetSettings before the socket opens. test/chunks.test.ts checks this list in a browser.
+ */
+export const DEFAULT_PATH_CHUNKS = ['green-qr-scan.green-api.js'];
 /**
  * Issue 14's goals, reported (not enforced yet): ≤ 12,000 B gzip before the first QR (Lit
- * included), and all chunks together no bigger than the single file of its day (21,511 B gzip).
+ * included) on the default path (`firstQrAuto`; `firstQr` is a page that sets `messenger`), and all
+ * chunks together no bigger than the single file of its day (21,511 B gzip).
  */
-export const TARGETS = { firstQr: 12_000, all: 21_511 };
+export const TARGETS = { firstQr: 12_000, firstQrAuto: 12_000, all: 21_511 };
 
 export const DIST = new URL('../dist/', import.meta.url);
 export const ENTRY = 'green-qr-scan.bundled.js';
@@ -81,7 +97,8 @@ export function importsOf(code, file) {
 /**
  * The drop-in chunks in a deterministic order (entry first, then by path), each with
  * `{ file, name, bytes, gzip, brotli, firstQr, imports, dynamicImports }`, plus the totals of the
- * first-QR set and of all chunks.
+ * first-QR set (`messenger` set), of the default path's (plus {@link DEFAULT_PATH_CHUNKS}) and of
+ * all chunks.
  */
 export function dropInChunks(dist = DIST, entry = ENTRY) {
   const chunks = new Map();
@@ -121,7 +138,8 @@ export function dropInChunks(dist = DIST, entry = ENTRY) {
     gzip: set.reduce((s, c) => s + c.gzip, 0),
     brotli: set.reduce((s, c) => s + c.brotli, 0),
   });
-  return { entry, chunks: list, firstQr: total(list.filter((c) => c.firstQr)), all: total(list) };
+  const firstQrAuto = list.filter((c) => c.firstQr || DEFAULT_PATH_CHUNKS.includes(c.name));
+  return { entry, chunks: list, firstQr: total(list.filter((c) => c.firstQr)), firstQrAuto: total(firstQrAuto), all: total(list) };
 }
 
 /**

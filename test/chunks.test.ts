@@ -20,10 +20,12 @@ type Failed = { reason: string; message: string };
 const ENTRY = 'green-qr-scan.bundled.js';
 const PHONE = 'green-qr-scan.phone.js';
 const HTTP_API = 'green-qr-scan.http-api.js';
+/** GREEN-API's requests and GetSettings' lookup: the one chunk `messenger="auto"` loads before the first QR (DEFAULT_PATH_CHUNKS in scripts/chunks.mjs). */
+const GREEN_API = 'green-qr-scan.green-api.js';
 const RU = 'green-qr-scan.ru.js';
-const POLL_QR = 'green-qr-scan.poll-qr-session.js';
-const CHAT = 'green-qr-scan.chat-session.js';
-const TG_PHONE = 'green-qr-scan.telegram-phone-session.js';
+const POLL_QR = 'green-qr-scan.chat-qr.js';
+const CHAT = 'green-qr-scan.chat-views.js';
+const TG_PHONE = 'green-qr-scan.chat-phone.js';
 const TOKEN = 'chunks-test-token-0123456789abcdef';
 
 const run = String(Date.now()).slice(-4);
@@ -39,7 +41,7 @@ describe('on-demand chunks of the drop-in file', () => {
   before(async () => {
     // The chunks these tests gate exist (their names come from the build).
     const names = (await chunkFiles()).map((c) => c.name);
-    expect(names).to.include.members([ENTRY, PHONE, HTTP_API, RU, POLL_QR, CHAT, TG_PHONE]);
+    expect(names).to.include.members([ENTRY, PHONE, HTTP_API, GREEN_API, RU, POLL_QR, CHAT, TG_PHONE]);
   });
   beforeEach(async () => {
     mock = await startMock();
@@ -93,7 +95,7 @@ describe('on-demand chunks of the drop-in file', () => {
     await mock.scan(id);
     await waitUntil(() => el.state === 'linked', 'not linked', { timeout: 5000 });
     // GetWaSettings (the avatar) is read once after the link, by GREEN-API's HTTP side.
-    expect(await gate.requests()).to.deep.equal([ENTRY, HTTP_API]);
+    expect(await gate.requests()).to.have.members([ENTRY, HTTP_API, GREEN_API]);
     expect(linked).to.have.length(1);
     expect(linked[0]).to.include({ messenger: 'whatsapp', phone: '79001234567', avatar: `${mock.url}/mock/avatar.png` });
     expect(failed).to.deep.equal([]);
@@ -113,10 +115,10 @@ describe('on-demand chunks of the drop-in file', () => {
     expect((await mock.stats(id)).methods.getWaSettings?.total ?? 0).to.equal(0);
   });
 
-  it('messenger="auto" (the default) adds GREEN-API\'s HTTP side only, for the one GetSettings before the socket', async () => {
+  it('messenger="auto" (the default) adds GREEN-API\'s requests only, for the one GetSettings before the socket', async () => {
     const { el, failed } = await place();
     await waitUntil(() => qrShown(el), 'no QR code shown', { timeout: 5000 });
-    expect(await gate.requests()).to.deep.equal([ENTRY, HTTP_API]);
+    expect(await gate.requests()).to.deep.equal([ENTRY, GREEN_API]);
     expect(failed).to.deep.equal([]);
   });
 
@@ -151,7 +153,7 @@ describe('on-demand chunks of the drop-in file', () => {
   for (const [chunk, action, retries] of [
     [PHONE, 'refuse', false],
     [PHONE, 'drop', true],
-    [HTTP_API, 'drop', true],
+    [GREEN_API, 'drop', true],
   ] as const) {
     it(`a phone path whose ${chunk} does not load (${action}) is a connection failure with the retry button${retries ? ', which loads it again' : ''}`, async () => {
       await gate.set(chunk, action);
@@ -174,7 +176,7 @@ describe('on-demand chunks of the drop-in file', () => {
   }
 
   // Telegram's and MAX's sessions load on demand once the messenger is known (set, or found by
-  // GetSettings with `auto`); the Telegram/MAX chunks share chat-session. One that does not load is
+  // GetSettings with `auto`); the Telegram/MAX chunks share chat-views (the sessions' common code and their views). One that does not load is
   // the same `connection` failure, and the retry (which goes through the messenger probe again,
   // without a second GetSettings) loads it again.
   for (const [chunk, messenger, attributes] of [
@@ -277,7 +279,7 @@ describe('on-demand chunks of the drop-in file', () => {
   });
 
   it('Logout whose code does not load: "Could not log out", and the button tries again', async () => {
-    await gate.set(HTTP_API, 'drop');
+    await gate.set(GREEN_API, 'drop');
     const id = newId();
     await mock.alreadyLogged(id);
     const { el, failed } = await place({ 'allow-logout': '', messenger: 'whatsapp' }, undefined, id);
@@ -287,7 +289,7 @@ describe('on-demand chunks of the drop-in file', () => {
     part(el, 'logout-button')!.click();
     await waitUntil(() => text(el).includes(en.logoutFailed), 'no "Could not log out"', { timeout: 5000 });
     expect(part(el, 'logout-button')).to.exist;
-    await gate.set(HTTP_API, 'pass');
+    await gate.set(GREEN_API, 'pass');
     part(el, 'logout-button')!.click();
     await waitUntil(() => qrShown(el), 'no QR code after the Logout', { timeout: 8000 });
     expect((await mock.state(id)).authorized).to.equal(false);

@@ -58,9 +58,11 @@ export class MessengerProbe extends LinkSession {
     if (this.configProblem) return this.fail('invalidConfig', this.configProblem.message);
     this.setState('connecting');
     if (known) return this.#resolve(known);
-    // GetSettings is sent by GREEN-API's HTTP side, loaded on demand (`load` fails the run when it cannot be).
+    // GetSettings is sent by the smaller part of GREEN-API's HTTP side (the requests and the lookup,
+    // loaded on demand: `load` fails the run when it cannot be); the rest of it (checks, watcher,
+    // HTTP transport) is needed only when something goes wrong, or after the scan.
     this.load(
-      () => import('./http-api.js'),
+      () => import('./messenger-lookup.js'),
       async ({ resolveMessenger }) => {
         const found = await resolveMessenger(this.endpoints!, signal, this.#timeoutMs);
         if (signal.aborted) return;

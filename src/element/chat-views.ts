@@ -6,7 +6,6 @@
  * clears it.
  */
 import { html, nothing } from 'lit';
-import { ifDefined } from 'lit/directives/if-defined.js';
 import type { AccountData } from '../core/events.js';
 import { format, type Strings } from './localize.js';
 import { countdown, hint, notice, steps, type View, type ViewActions, type ViewModel } from './views.js';
@@ -53,7 +52,7 @@ export function chatCodeView(v: ViewModel, a: ViewActions): View {
         autocomplete="one-time-code"
         maxlength="12"
         aria-invalid=${form.problem ? 'true' : 'false'}
-        aria-describedby=${ifDefined(error ? 'code-error' : undefined)}
+        aria-describedby=${error ? 'code-error' : nothing}
       />
       ${error ? html`<p id="code-error" class="error" role="alert">${error}</p>` : nothing}
       <button part="code-submit" type="submit" ?disabled=${form.busy}>${form.busy ? t.sending : t.tgCodeSubmit}</button>
@@ -82,7 +81,7 @@ export function passwordView(v: ViewModel, a: ViewActions): View {
         name="password"
         autocomplete="current-password"
         aria-invalid=${problem ? 'true' : 'false'}
-        aria-describedby=${ifDefined(error ? 'password-error' : undefined)}
+        aria-describedby=${error ? 'password-error' : nothing}
       />
       ${error ? html`<p id="password-error" class="error" role="alert">${error}</p>` : nothing}
       <button part="password-submit" type="submit" ?disabled=${locked}>${v.passwordBusy ? t.sending : t.passwordSubmit}</button>

@@ -44,7 +44,12 @@ export class ChunkFailure extends LinkSession {
 
 /** The phone-number path: its session and views. */
 export const phoneChunk = chunk(() => import('./phone.js'));
-/** Telegram's and MAX's QR code path (polled codes, the password step). */
-export const pollQrChunk = chunk(() => import('../core/poll-qr-session.js'));
-/** Telegram's phone-number path. */
-export const telegramPhoneChunk = chunk(() => import('../core/telegram-phone-session.js'));
+/** Telegram's and MAX's QR code path (polled codes, the password step), with their views. */
+export const pollQrChunk = chunk(() => import('./chat-qr.js'));
+/** Telegram's phone-number path, with the same views. */
+export const telegramPhoneChunk = chunk(() => import('./chat-phone.js'));
+/**
+ * The views only Telegram and MAX have, from whichever of their chunks is loaded: a Telegram or
+ * MAX session exists only once its chunk is there, so its views are too.
+ */
+export const chatViews = () => pollQrChunk.value ?? telegramPhoneChunk.value;

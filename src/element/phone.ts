@@ -5,7 +5,6 @@
  * @internal
  */
 import { html, nothing } from 'lit';
-import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import { format } from './localize.js';
 import { hint, steps, type View, type ViewActions, type ViewModel } from './views.js';
@@ -48,7 +47,7 @@ export function phoneForm(v: ViewModel, a: ViewActions) {
       autocomplete="tel"
       placeholder=${t.phonePlaceholder}
       aria-invalid=${e?.kind === 'invalidNumber' ? 'true' : 'false'}
-      aria-describedby=${ifDefined(error ? 'phone-error' : undefined)}
+      aria-describedby=${error ? 'phone-error' : nothing}
       .value=${live(v.phoneInput)}
       @input=${a.inputPhone}
     />

@@ -15,11 +15,10 @@ import type { ScanPhase } from '../core/scan-options.js';
 import { SCAN_WINDOW_MS, ScanSession, type ScanTransport } from '../core/scan-session.js';
 import type { CodeProblem, TelegramPhoneSession } from '../core/telegram-phone-session.js';
 import type { PollQrSession } from '../core/poll-qr-session.js';
-import { phoneChunk } from './chunk.js';
+import { chatViews, phoneChunk } from './chunk.js';
 import { isChatSession, type AnySession, type LinkSessionOptions } from './link-controller.js';
 import { milestoneText, secondsLeft } from './countdown.js';
 import { format, type Strings } from './localize.js';
-import { chatCodeView, chatLinkedLine, chatQrBody, messengerLabel, passwordView } from './chat-views.js';
 
 export interface ViewModel {
   t: Strings;
@@ -186,7 +185,7 @@ function qrView(v: ViewModel): View {
     return {
       stage: html`<img part="qr" src=${v.qrImage ?? ''} alt=${v.messenger === 'max' ? t.qrAltMax : t.qrAltTelegram} width="256" height="256" />`,
       status: v.messenger === 'max' ? t.qrReadyMax : t.qrReadyTelegram,
-      body: chatQrBody(v),
+      body: chatViews()?.chatQrBody(v),
     };
   }
   return {
@@ -216,7 +215,7 @@ function linkedView(v: ViewModel): View {
     return {
       stage: icon('ok'),
       status: v.messenger === 'max' ? v.t.linkedMax : v.t.linkedTelegram,
-      body: html`<slot name="linked"><p part="account">${chatLinkedLine(account)}</p></slot>`,
+      body: html`<slot name="linked"><p part="account">${chatViews()?.chatLinkedLine(account)}</p></slot>`,
     };
   }
   return {
@@ -304,9 +303,10 @@ const VIEWS: Record<ScanState, (v: ViewModel, a: ViewActions) => View> = {
   idle: idleView,
   connecting: connectingView,
   qr: qrView,
-  // A code is shown by WhatsApp's phone session (its views come with it) or Telegram's (a form).
-  code: (v, a) => (v.codeForm ? chatCodeView(v, a) : phoneChunk.value!.codeView(v, a)),
-  password: passwordView,
+  // A code is shown by WhatsApp's phone session (its views come with it) or Telegram's (a form);
+  // the password is asked by Telegram's and MAX's: their views come with their sessions.
+  code: (v, a) => (v.codeForm ? chatViews()!.chatCodeView(v, a) : phoneChunk.value!.codeView(v, a)),
+  password: (v, a) => chatViews()!.passwordView(v, a),
   linked: linkedView,
   failed: failedView,
 };
@@ -327,5 +327,5 @@ export function renderView(
   // A form takes the stage's place: the phone number, the password, Telegram's code.
   const form = (v.phone && v.state === 'idle') || v.state === 'password' || (v.state === 'code' && v.codeForm !== undefined);
   const stageClass = form ? 'form' : v.state === 'code' ? 'flat' : '';
-  return { ...view, status: view.status, label: messengerLabel(v), modeSwitch, stageClass, cardClass: form ? 'form-view' : '' };
+  return { ...view, status: view.status, label: chatViews()?.messengerLabel(v) ?? nothing, modeSwitch, stageClass, cardClass: form ? 'form-view' : '' };
 }
