@@ -74,18 +74,30 @@ describe('<green-qr-scan>', () => {
     expect(part(el, 'stage')!.getBoundingClientRect().height).to.equal(264);
   });
 
-  it('replaces a rotated QR code in the same <img>, without an empty frame', async () => {
+  it('replaces a rotated QR code with an image that is already decoded, without an empty frame', async () => {
     const el = await mount();
     await showQr(el, png1);
-    const img = part(el, 'qr') as HTMLImageElement;
-    const seen: string[] = [];
-    const observer = new MutationObserver(() => seen.push(part(el, 'qr')?.getAttribute('src') ?? 'none'));
+    const first = part(el, 'qr') as HTMLImageElement;
+    // Every [part=qr] the page ever holds, as it is at that moment: its code, and whether the image
+    // is decoded (the element shows the very image it decoded the code in, not a second one).
+    const seen: { src: string; decoded: boolean }[] = [];
+    const look = () => {
+      const img = part(el, 'qr') as HTMLImageElement | null;
+      seen.push(img ? { src: img.getAttribute('src')!, decoded: img.complete && img.naturalWidth > 0 } : { src: 'none', decoded: false });
+    };
+    const observer = new MutationObserver(look);
     observer.observe(el.shadowRoot!, { subtree: true, childList: true, attributes: true });
     server.send({ type: 'qrCode', message: png2 });
-    await waitUntil(() => img.src.endsWith(png2), 'rotated QR not shown');
+    await waitUntil(() => part(el, 'qr')?.getAttribute('src')?.endsWith(png2), 'rotated QR not shown');
     observer.disconnect();
-    expect(part(el, 'qr')).to.equal(img);
-    expect(seen).to.not.include('none');
+    const img = part(el, 'qr') as HTMLImageElement;
+    expect(seen.map((s) => s.src)).to.not.include('none');
+    expect(seen.filter((s) => s.src.endsWith(png2))).to.not.be.empty;
+    expect(seen.every((s) => s.decoded), 'a QR image shown before it was decoded').to.equal(true);
+    expect(img).to.not.equal(first);
+    expect(img.naturalWidth).to.be.above(0);
+    expect(img.alt).to.match(/QR code/);
+    expect([img.getAttribute('width'), img.getAttribute('height')]).to.deep.equal(['256', '256']);
     expect(el.state).to.equal('qr');
   });
 

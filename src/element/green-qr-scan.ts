@@ -10,7 +10,7 @@ import { CountdownPainter } from './countdown.js';
 import { LinkController, type LinkSessionOptions, type LinkSettings } from './link-controller.js';
 import { NO_TEXT, langOf, localeLoading, stringsFor, type Strings } from './localize.js';
 import { LangController } from './lang-observer.js';
-import { announcement, renderView, sessionFacts, type ViewActions, type ViewModel } from './views.js';
+import { announcement, renderView, sessionFacts, shownImage, type ViewActions, type ViewModel } from './views.js';
 import { styles } from './green-qr-scan.styles.js';
 
 /**
@@ -166,12 +166,10 @@ export class GreenQrScan extends LitElement {
   #link = new LinkController(this, this.attachInternals?.(), () => this.#settings());
   #clock = new ClockController(this, () => this.state === 'qr' || this.state === 'code' || this.state === 'password', () => this.#tick());
   #countdown = new CountdownPainter();
-  /** The language this element waits for (loaded on demand), while it loads. */
-  #localeLoading: Promise<void> | undefined;
+  #localeLoading: Promise<void> | undefined; // the language this element waits for (loaded on demand), while it loads
   /** GREEN-API's Logout, then a new session that waits for its cleanup. */
   #logout = new LogoutController(this, () => this.#settings().config, () => this.#link.restart({ afterLogout: true }));
-  /** What the view shows, derived in `willUpdate`. */
-  #view!: ViewModel;
+  #view!: ViewModel; // what the view shows, derived in `willUpdate`
   #announced = '';
 
   constructor() {
@@ -234,9 +232,11 @@ export class GreenQrScan extends LitElement {
     const loading = localeLoading(lang);
     if (loading && loading !== this.#localeLoading) void loading.then(() => this.requestUpdate());
     this.#localeLoading = loading;
+    const t = loading ? NO_TEXT : stringsFor(lang, this.strings);
     return {
       ...facts,
-      t: loading ? NO_TEXT : stringsFor(lang, this.strings),
+      t,
+      qrNode: shownImage(this.#link.decodedImage(facts.qrImage), t.qrAlt),
       state: this.state,
       phone: this.mode === 'phone' && !facts.phoneFallback,
       waiting: suspended.has('offline') ? 'offline' : suspended.size && (this.instanceId || this.token || this.ticket) ? 'paused' : 'idle',

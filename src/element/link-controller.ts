@@ -20,15 +20,18 @@ import { ChunkFailure, phoneChunk, pollQrChunk, telegramPhoneChunk, type Chunk }
 /**
  * Whether a code decodes, by the browser's own image decoder: one that does not is never shown.
  * One that does resolves with the browser's copy of its address (the same text, held outside the
- * JS heap), which the `<img>` showing it then shares: the page keeps each code once, not twice.
+ * JS heap), which the session then keeps; `decoded` gets the decoded `<img>` itself, which the view
+ * shows as it is (no second `<img>` to decode the same code again): the page keeps each code once.
  */
-async function decodeImage(image: string): Promise<boolean | string> {
-  const img = new Image();
-  img.src = image;
-  return img.decode().then(
-    () => img.getAttribute('src') ?? true,
-    () => false,
-  );
+function imageDecoder(decoded: (img: HTMLImageElement) => void) {
+  return async (image: string): Promise<boolean | string> => {
+    const img = new Image();
+    img.src = image;
+    return img.decode().then(
+      () => (decoded(img), img.getAttribute('src') ?? true),
+      () => false,
+    );
+  };
 }
 
 /** Why a QR session is on hold. */
@@ -218,7 +221,16 @@ export class LinkController implements ReactiveController {
   }
 
   #scanSession(config: ScanConfig, options: LinkSessionOptions): ScanSession {
-    return new ScanSession(config, { decodeImage, ...options });
+    return new ScanSession(config, { decodeImage: imageDecoder((img) => (this.#decoded = img)), ...options });
+  }
+
+  /** The image the last code decoded into (see {@link imageDecoder}). */
+  #decoded?: HTMLImageElement;
+
+  /** The decoded `<img>` of the code `src`, ready to show, if it is the last one decoded (else the view makes its own). */
+  decodedImage(src: string | undefined): HTMLImageElement | undefined {
+    const img = this.#decoded;
+    return src && img?.getAttribute('src') === src ? img : undefined;
   }
 
   /** Settles once the on-demand chunks the current settings need are loaded (or failed to load). */
@@ -292,6 +304,7 @@ export class LinkController implements ReactiveController {
     session.removeEventListener(ScanFailedEvent.type, this.#forward);
     session.close();
     this.session = undefined;
+    this.#decoded = undefined;
   }
 
   #suspend(reason: SuspendReason): void {

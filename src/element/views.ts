@@ -45,6 +45,8 @@ export interface ViewModel {
   /** The session fell back to HTTP polling on its own (not `transport="http"`). */
   fellBack: boolean;
   qrImage?: string;
+  /** The decoded `<img>` of `qrImage` (WhatsApp), shown as it is: see {@link shownImage}. */
+  qrNode?: HTMLImageElement;
   /** Seconds left of the scan window (or of the phone code), and the window's length. */
   left: number;
   total: number;
@@ -189,10 +191,24 @@ function qrView(v: ViewModel): View {
     };
   }
   return {
-    stage: html`<img part="qr" src=${v.qrImage ?? ''} alt=${t.qrAlt} width="256" height="256" />`,
+    stage: v.qrNode ?? html`<img part="qr" src=${v.qrImage ?? ''} alt=${t.qrAlt} width="256" height="256" />`,
     status: t.qrReady,
     body: html`${countdownFrame}${v.fellBack ? hint(t.httpFallback) : nothing}${notice(v)}${steps(t.stepOpen, t.stepDevices, t.stepLink, t.stepScan)}`,
   };
+}
+
+/**
+ * The `<img>` a code was decoded in, made the `[part=qr]` image (the view then shows that node
+ * itself: painted at once, never decoded twice). Called while the view model is built.
+ */
+export function shownImage(img: HTMLImageElement | undefined, alt: string): HTMLImageElement | undefined {
+  if (!img) return undefined;
+  if (!img.hasAttribute('part')) {
+    img.setAttribute('part', 'qr');
+    img.width = img.height = 256;
+  }
+  if (img.alt !== alt) img.alt = alt;
+  return img;
 }
 
 /** A countdown rendered with its texts (Telegram's and MAX's per-code bar, re-rendered each tick). */
