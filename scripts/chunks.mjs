@@ -37,9 +37,10 @@ export const CEILINGS = {
   'green-qr-scan.ru.js': 2_900,
   'green-qr-scan.logout.js': 1_150,
   // Telegram's and MAX's views moved out of the drop-in file into their chunks (2026-11-29): the
-  // drop-in file lost 689 B gzip; the shared chunk (sessions' common code and the views) is named
+  // drop-in file lost 689 B gzip (then 120 B more with their QR and linked views: 23,242 B), the
+  // chat-views chunk gained 264 B for it; the shared chunk (sessions' common code and the views) is named
   // after the views now, and the two paths' chunks after their element-side modules.
-  'green-qr-scan.chat-views.js': 3_200,
+  'green-qr-scan.chat-views.js': 3_400,
   'green-qr-scan.chat-qr.js': 1_250,
   'green-qr-scan.chat-phone.js': 1_250,
 };

@@ -8,7 +8,7 @@
 import { html, nothing } from 'lit';
 import type { AccountData } from '../core/events.js';
 import { format, type Strings } from './localize.js';
-import { countdown, hint, notice, steps, type View, type ViewActions, type ViewModel } from './views.js';
+import { hint, icon, notice, steps, type View, type ViewActions, type ViewModel } from './views.js';
 
 /** Says which messenger the card links (Telegram and MAX; WhatsApp's texts name it already). */
 export function messengerLabel(v: ViewModel) {
@@ -20,6 +20,26 @@ export function messengerLabel(v: ViewModel) {
 /** Where in the app to scan, per messenger. */
 const qrSteps = (t: Strings, max: boolean) =>
   max ? steps(t.maxStepOpen, t.maxStepDevices, t.maxStepScan) : steps(t.tgStepOpen, t.tgStepDevices, t.tgStepScan);
+
+/** A countdown rendered with its texts (the per-code bar, re-rendered each tick). */
+export function countdown(v: ViewModel) {
+  const { t, left } = v;
+  return html`<div part="countdown" class="countdown ${left <= 10 ? 'low' : ''}" role="timer" aria-label=${format(t.countdownLabel, { n: left })}>
+    <span class="bar" aria-hidden="true"><span class="left"></span></span>
+    <span aria-hidden="true">${format(t.countdownShort, { n: left })}</span>
+  </div>`;
+}
+
+/** A Telegram/MAX code: the image, which app to scan it with, and the body below. */
+export function chatQrView(v: ViewModel): View {
+  const { t } = v;
+  const max = v.messenger === 'max';
+  return {
+    stage: html`<img part="qr" src=${v.qrImage ?? ''} alt=${max ? t.qrAltMax : t.qrAltTelegram} width="256" height="256" />`,
+    status: max ? t.qrReadyMax : t.qrReadyTelegram,
+    body: chatQrBody(v),
+  };
+}
 
 /** Under a Telegram/MAX code: the refresh indicator (no scan window: a new code every few seconds), notes, the steps. */
 export function chatQrBody(v: ViewModel) {
@@ -95,5 +115,14 @@ export function passwordView(v: ViewModel, a: ViewActions): View {
 export function chatLinkedLine(account: AccountData | undefined) {
   if (account?.phone) return `+${account.phone}`;
   return account?.chatId ?? '';
+}
+
+/** A linked Telegram/MAX account. */
+export function chatLinkedView(v: ViewModel): View {
+  return {
+    stage: icon('ok'),
+    status: v.messenger === 'max' ? v.t.linkedMax : v.t.linkedTelegram,
+    body: html`<slot name="linked"><p part="account">${chatLinkedLine(v.account)}</p></slot>`,
+  };
 }
 

@@ -183,13 +183,8 @@ export const notice = (v: ViewModel) => (v.notice ? html`<p part="message" class
 
 function qrView(v: ViewModel): View {
   const { t } = v;
-  if (v.messenger && v.messenger !== 'whatsapp') {
-    return {
-      stage: html`<img part="qr" src=${v.qrImage ?? ''} alt=${v.messenger === 'max' ? t.qrAltMax : t.qrAltTelegram} width="256" height="256" />`,
-      status: v.messenger === 'max' ? t.qrReadyMax : t.qrReadyTelegram,
-      body: chatViews()?.chatQrBody(v),
-    };
-  }
+  // Telegram's and MAX's QR view comes with their sessions.
+  if (v.messenger && v.messenger !== 'whatsapp') return chatViews()!.chatQrView(v);
   return {
     stage: v.qrNode ?? html`<img part="qr" src=${v.qrImage ?? ''} alt=${t.qrAlt} width="256" height="256" />`,
     status: t.qrReady,
@@ -211,15 +206,6 @@ export function shownImage(img: HTMLImageElement | undefined, alt: string): HTML
   return img;
 }
 
-/** A countdown rendered with its texts (Telegram's and MAX's per-code bar, re-rendered each tick). */
-export function countdown(v: ViewModel) {
-  const { t, left } = v;
-  return html`<div part="countdown" class="countdown ${left <= 10 ? 'low' : ''}" role="timer" aria-label=${format(t.countdownLabel, { n: left })}>
-    <span class="bar" aria-hidden="true"><span class="left"></span></span>
-    <span aria-hidden="true">${format(t.countdownShort, { n: left })}</span>
-  </div>`;
-}
-
 /** The QR code's countdown frame: the element paints the seconds, the timer's label and the bar into it, and ticks them without a render (countdown.ts). */
 const countdownFrame = html`<div part="countdown" class="countdown" role="timer">
   <span class="bar" aria-hidden="true"><span class="left"></span></span>
@@ -227,13 +213,7 @@ const countdownFrame = html`<div part="countdown" class="countdown" role="timer"
 </div>`;
 function linkedView(v: ViewModel): View {
   const account = v.account;
-  if (v.messenger && v.messenger !== 'whatsapp') {
-    return {
-      stage: icon('ok'),
-      status: v.messenger === 'max' ? v.t.linkedMax : v.t.linkedTelegram,
-      body: html`<slot name="linked"><p part="account">${chatViews()?.chatLinkedLine(account)}</p></slot>`,
-    };
-  }
+  if (v.messenger && v.messenger !== 'whatsapp') return chatViews()!.chatLinkedView(v);
   return {
     stage: icon('ok'),
     status: v.t.linked,
