@@ -24,6 +24,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { qrFrames } from './qr-frames.mjs';
@@ -183,7 +185,37 @@ async function sizes() {
   const first = rows.find((r) => r.name.startsWith('drop-in, first QR'));
   const floor = rows.find((r) => r.name.startsWith('floor'));
   rows.push({ name: 'first QR minus floor (what the element adds to Lit)', loaded: '', raw: null, min: first.min - floor.min, gzip: first.gzip - floor.gzip, brotli: first.brotli - floor.brotli });
-  return { rows, chunks: chunks.chunks, firstQr: chunks.firstQr, firstQrAuto: chunks.firstQrAuto, all: chunks.all, targets: TARGETS };
+  return { rows, chunks: chunks.chunks, firstQr: chunks.firstQr, firstQrAuto: chunks.firstQrAuto, all: chunks.all, targets: TARGETS, modules: await moduleProfile() };
+}
+
+/**
+ * What the drop-in file is made of: the build again (in memory, the same config), each module of
+ * the entry chunk minified and gzipped on its own (`{ module, min, gzip }`, biggest first). The
+ * file compresses better as a whole, so the parts add up to more than the file.
+ */
+async function moduleProfile() {
+  const { build } = await import('vite');
+  const found = [];
+  await build({
+    root: fileURLToPath(root),
+    logLevel: 'silent',
+    build: { write: false, emptyOutDir: false },
+    plugins: [
+      {
+        name: 'bench-module-profile',
+        async generateBundle(_, bundle) {
+          const entry = Object.values(bundle).find((c) => c.type === 'chunk' && c.isEntry);
+          for (const [id, m] of Object.entries(entry.modules)) {
+            if (!m.code) continue;
+            const { code } = await transform(m.code, { minify: true, format: 'esm', target: 'es2022', charset: 'utf8' });
+            const module = id.includes('/node_modules/') ? id.slice(id.lastIndexOf('/node_modules/') + 14) : relative(fileURLToPath(root), id);
+            found.push({ module, min: Buffer.byteLength(code), gzip: gzip(Buffer.from(code)) });
+          }
+        },
+      },
+    ],
+  });
+  return found.sort((a, b) => b.gzip - a.gzip || (a.module < b.module ? -1 : 1));
 }
 
 // --- pages --------------------------------------------------------------------------------------
@@ -1016,6 +1048,17 @@ function render(results) {
       ['all files', '', '26,364', bytes(size.all.gzip)],
     ],
   );
+  const modules = size.modules ?? [];
+  const isLit = (m) => /^(lit-html|lit-element|lit|@lit)\//.test(m.module);
+  const litPart = modules.filter(isLit).reduce((n, m) => n + m.gzip, 0);
+  const ownPart = modules.filter((m) => !isLit(m)).reduce((n, m) => n + m.gzip, 0);
+  const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
+  const moduleTable = modules.length
+    ? table(
+        ['module of green-qr-scan.bundled.js', 'minified', 'gzip -9 (alone)'],
+        modules.map((m) => [`\`${m.module}\``, bytes(m.min), bytes(m.gzip)]),
+      )
+    : '(not measured in this run)';
   const timingTable = timingsTable(timings);
   const partsTable = table(
     ['window', 'variant', 'busy (CPU)', 'script', 'style', 'layout', 'other', 'busy (wall clock)', 'ticks in each window'],
@@ -1188,27 +1231,39 @@ on demand from the same folder (gzip -9, bytes):
 
 ${splitTable}
 
-What stands in the way of 12,000 B before the first QR code (measured at the split): Lit is 5.8 KB
-of the 20.3 KB, so the element's own code there would have to shrink from about 14.5 KB to about
-6.2 KB gzip. Each module of the drop-in file minified and gzipped on its own (the file compresses
-about 20 % better as a whole): \`scan-session.ts\` 2.6 KB (reconnects, the first-code wait, the
-HTTP fallback's switch, confirming a scan), \`views.ts\` 2.1 KB (every state's view, failures
-included: they must show offline), \`green-qr-scan.ts\` 1.9 KB, the CSS 1.8 KB (already minified;
-the phone form's and the code's rules are in it), English 1.4 KB, \`link-controller.ts\` 1.3 KB,
-\`config.ts\` 1.2 KB, \`protocol.ts\` 1.0 KB, \`link-session.ts\` 0.8 KB, then \`localize.ts\`,
-\`scan-options.ts\`, \`rate-gate.ts\`, \`websocket.ts\`, \`lang-observer.ts\` (0.4–0.6 KB each).
-Nothing left there is only for other paths but a few hundred bytes (the phone-form CSS, the HTTP
-switch in \`scan-session.ts\`): the rest is a smaller design of those modules, not more chunks.
+What the drop-in file is made of, this build (each module minified and gzipped on its own; the
+file compresses better as a whole, so the parts add up to more than its ${bytes(size.firstQr.gzip)} B):
+
+${moduleTable}
+
+What stands in the way of 12,000 B before the first QR code: Lit (\`lit-html\`,
+\`@lit/reactive-element\`, \`lit-element\`: ${kb(litPart)} of the parts above) is fixed by the product's stack,
+which leaves about 6 KB for everything the element itself does before its first code. Its own
+modules there are ${kb(ownPart)} of the parts, and nothing left among them serves only other paths but a few
+hundred bytes (the phone form's CSS, the HTTP fallback's switch in \`scan-session.ts\`): the
+phone path, the HTTP side, Logout, Telegram's and MAX's flows and their views, and Russian are
+chunks already. The rest is what the default path needs before and around its first code: the
+element and its controller (settings, restart, offline, back/forward cache, lazy, one socket per
+instance), the websocket session (reconnects, the first-code wait, confirming a scan), frame and
+settings validation, the views of every state (a failure must show offline, so the failure views
+cannot wait for a chunk), the countdown, English and the CSS. Even with everything a first code
+does not need loaded after it (the other states' views, their texts and CSS, the session's error
+paths), the file would be about 19–20 KB gzip (an estimate from this table, scaled by how much
+better the whole file compresses than its parts). 12 KB would need the element's own code before
+the first code cut to about a third: a smaller design of the element, its session and its views,
+not more chunks.
+
 All files together were 27.4 KB at the split, 1 KB more than the single file they replace,
 because each file compresses on its own and the chunks import the entry's names; \`ru\` shrank
 (UTF-8 instead of \`\\u\` escapes). Since then (the table above is today's): Logout became a chunk
-of its own with its \`@lit/task\`; issue 13 added Telegram's and MAX's sessions as chunks, and the
-messenger probe, their views and English texts to the drop-in file (about 2.9 KB); the countdown
-that ticks without a render and the account details after linking added a few hundred bytes. With
-\`messenger="auto"\` (the default) the one GetSettings before the socket loads GREEN-API's requests
-too (the \`green-api\` chunk: the goal's row counts it; until 2026-11-29 it loaded the whole HTTP side,
-1.1 KB more, and the row counted only the drop-in file): a page that knows its messenger and sets it
-loads only the drop-in file before its first QR (\`test/chunks.test.ts\` checks both).
+of its own with its \`@lit/task\`; issue 13 added Telegram's and MAX's sessions and views as chunks
+(their views left the drop-in file on 2026-11-29) and the messenger probe to the drop-in file; the
+countdown that ticks without a render and the account details after linking added a few hundred
+bytes. With \`messenger="auto"\` (the default) the one GetSettings before the socket loads
+GREEN-API's requests too (the \`green-api\` chunk: the goal's row counts it; until 2026-11-29 it
+loaded the whole HTTP side, 1.1 KB more, and the row counted only the drop-in file): a page that
+knows its messenger and sets it loads only the drop-in file before its first QR
+(\`test/chunks.test.ts\` checks both).
 
 The drop-in rows are the files of \`npm run build\` (CSS of the \`css\` templates minified at build
 time, then the JS): each chunk reachable from the entry, "before the first QR" when the entry
