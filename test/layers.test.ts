@@ -34,4 +34,17 @@ describe('layers of src/', () => {
     expect(bundle.inputs.filter((p) => !p.startsWith('src/core/') && p !== 'src/session.ts')).to.deep.equal([]);
     expect(bundle.inputs).to.include('src/core/phone-link-session.ts');
   });
+
+  // Issue 10's shape, kept: the element is properties, lifecycle and small views; the session is the
+  // state machine (its transports and checks live elsewhere).
+  it('the element file stays under 300 lines with no function over 40; the QR session under 250', async () => {
+    const files = ['src/element/green-qr-scan.ts', 'src/core/scan-session.ts', 'src/element/views.ts', 'src/core/phone-link-session.ts'];
+    const shapes = await command<Record<string, { lines: number; functions: { line: number; name: string; lines: number }[] }>>('source-shapes', { files }, { required: true });
+    expect(shapes['src/element/green-qr-scan.ts'].lines).to.be.below(300);
+    expect(shapes['src/core/scan-session.ts'].lines).to.be.below(250);
+    // The scan finds functions (a scan that found none could not fail).
+    expect(shapes['src/element/green-qr-scan.ts'].functions.map((f) => f.name)).to.include.members(['protected override render() {', 'restart(): void {']);
+    const long = Object.entries(shapes).flatMap(([file, s]) => s.functions.filter((f) => f.lines > 40).map((f) => `${file}:${f.line} ${f.name} (${f.lines} lines)`));
+    expect(long).to.deep.equal([]);
+  });
 });

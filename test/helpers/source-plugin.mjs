@@ -53,12 +53,36 @@ async function bundleCore() {
   };
 }
 
+/**
+ * Each file's line count and its longest functions: a line that opens a function or method body at
+ * column 0 or 2 (`name(…) {`, `async #name(…): T {`, `#name = (…) => {`, `function name(…) {`) up to the
+ * line that closes it at the same indentation (the sources are formatted, so indentation is exact).
+ */
+function shapes(files) {
+  const OPENS = /^( {0,2})(?:export\s+)?(?:(?:async|static|protected|private|public|override|get|set|function)\s+)*[#\w$]+\s*(?:=\s*(?:async\s*)?)?(?:<[^>]*>)?\(.*\)(?::[^=]*)?\s*(?:=>\s*)?\{$/;
+  const out = {};
+  for (const file of files) {
+    const lines = readFileSync(join(root, file), 'utf8').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const functions = [];
+    lines.forEach((line, i) => {
+      const m = OPENS.exec(line);
+      if (!m || /^\s*(?:if|for|while|switch|catch)\b/.test(line)) return;
+      const end = lines.findIndex((l, j) => j > i && (l === `${m[1]}}` || l.startsWith(`${m[1]}};`) || l.startsWith(`${m[1]}})`)));
+      if (end > i) functions.push({ line: i + 1, name: line.trim().slice(0, 60), lines: end - i + 1 });
+    });
+    out[file] = { lines: lines.length, functions: functions.sort((a, b) => b.lines - a.lines) };
+  }
+  return out;
+}
+
 export function sourcePlugin() {
   return {
     name: 'source-plugin',
-    async executeCommand({ command }) {
+    async executeCommand({ command, payload }) {
       if (command === 'source-import-graph') return importGraph();
       if (command === 'source-bundle-core') return bundleCore();
+      if (command === 'source-shapes') return shapes(payload.files);
       return undefined;
     },
   };
