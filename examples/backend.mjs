@@ -117,7 +117,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     staticDir: at > 0 ? process.argv[at + 1] : undefined,
     greenApiUrl: process.env.GREEN_API_URL,
     token: process.env.API_TOKEN,
-    owns: (instanceId) => /^\d{1,10}$/.test(instanceId) && (!only || instanceId === only),
+    owns: (instanceId) => /^\d{1,12}$/.test(instanceId) && (!only || instanceId === only),
   });
   console.log(`backend on ${backend.url}/ (tickets: POST /api/link-ticket, green-qr-scan/server: /green-api)`);
   if (!process.env.GREEN_API_URL) console.log(`GREEN-API stand-in on ${backend.greenApiUrl} (link: curl -X POST ${backend.greenApiUrl}/mock/1101000001/scan)`);

@@ -95,7 +95,7 @@ describe('drop-in bundle (dist/green-qr-scan.bundled.js)', () => {
     host.innerHTML = `<green-qr-scan messenger="whatsapp" instance-id="12x" api-url="${server.url}" token="${TOKEN}"></green-qr-scan>`;
     const el = host.firstElementChild as Element;
     await waitUntil(() => el.failure);
-    expect(el.failure).to.deep.equal({ reason: 'invalidConfig', message: 'instance-id must be the numeric idInstance (1 to 10 digits)' });
+    expect(el.failure).to.deep.equal({ reason: 'invalidConfig', message: 'instance-id must be the numeric idInstance (1 to 12 digits)' });
     expect((await server.connections()).length).to.equal(0);
   });
 

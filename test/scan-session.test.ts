@@ -68,7 +68,7 @@ describe('ScanSession (without the element)', () => {
     const log = record(session);
     session.start();
     expect(log).to.deep.equal(['idle->failed', 'failed:invalidConfig']);
-    expect(session.failure).to.deep.equal({ reason: 'invalidConfig', message: 'instance-id must be the numeric idInstance (1 to 10 digits)' });
+    expect(session.failure).to.deep.equal({ reason: 'invalidConfig', message: 'instance-id must be the numeric idInstance (1 to 12 digits)' });
     await new Promise((r) => setTimeout(r, 100));
     expect((await server.connections()).length).to.equal(0);
   });

@@ -101,14 +101,17 @@ export function normalizeApiUrl(apiUrl: string | undefined): { ok: true; base: U
   return { ok: true, base };
 }
 
-/** The instance-id rule: `idInstance` is 1 to 10 digits. */
-export const INSTANCE_ID = /^\d{1,10}$/;
+/**
+ * The instance-id rule: `idInstance` is digits, 1 to 12 of them (WhatsApp's are up to 10 digits,
+ * Telegram's up to 12 have been seen: see ../shared/reference/telegram-max.md).
+ */
+export const INSTANCE_ID = /^\d{1,12}$/;
 
 /** Checks one credential; `undefined` when it is fine. Present-but-wrong values are never `missing`. */
 export function checkInstanceId(value: string | undefined): ConfigProblem | undefined {
   const id = (value ?? '').trim();
   if (!id) return problem('instance-id', 'instance-id is missing', true);
-  if (!INSTANCE_ID.test(id)) return problem('instance-id', 'instance-id must be the numeric idInstance (1 to 10 digits)');
+  if (!INSTANCE_ID.test(id)) return problem('instance-id', 'instance-id must be the numeric idInstance (1 to 12 digits)');
   return undefined;
 }
 

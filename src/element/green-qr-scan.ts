@@ -82,7 +82,7 @@ import { styles } from './green-qr-scan.styles.js';
 export class GreenQrScan extends LitElement {
   static override styles = styles;
 
-  /** The instance's numeric id (`idInstance`), 1 to 10 digits. */
+  /** The instance's numeric id (`idInstance`), 1 to 12 digits (Telegram's can be longer than WhatsApp's 10). */
   @property({ attribute: 'instance-id' })
   instanceId = '';
 

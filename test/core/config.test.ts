@@ -13,7 +13,7 @@ const fails = (config: Partial<ScanConfig>) => {
   return result.message;
 };
 
-const INSTANCE_DIGITS = 'instance-id must be the numeric idInstance (1 to 10 digits)';
+const INSTANCE_DIGITS = 'instance-id must be the numeric idInstance (1 to 12 digits)';
 const TOKEN_CHARS = 'token must not contain spaces, control characters or broken Unicode';
 const PLAIN_ONLY_LOOPBACK = (scheme: string) =>
   `api-url must use https:// or wss://: plain ${scheme}// is allowed only for loopback hosts (127.0.0.1, localhost)`;
@@ -37,8 +37,8 @@ describe('config: defaults', () => {
 });
 
 describe('config: instance-id', () => {
-  it('accepts 1 to 10 digits', () => {
-    for (const id of ['1', '0', '42', '1101000001', '9999999999']) {
+  it('accepts 1 to 12 digits (WhatsApp ids have up to 10, Telegram ids up to 12)', () => {
+    for (const id of ['1', '0', '42', '1101000001', '9999999999', '41001234567', '410012345678']) {
       expect(ok({ instanceId: id }).httpBase).to.equal(`https://api.green-api.com/waInstance${id}`);
     }
   });
@@ -55,8 +55,8 @@ describe('config: instance-id', () => {
     expect(fails({ instanceId: undefined as unknown as string })).to.equal('instance-id is missing');
   });
 
-  it('rejects anything but 1 to 10 ASCII digits', () => {
-    for (const id of ['11010000011', 'abc', '12a', '-1', '+1', '1.5', '1e3', '12 34', '0x1F', '١٢٣', '１２', '1/2', '../1']) {
+  it('rejects anything but 1 to 12 ASCII digits', () => {
+    for (const id of ['4100123456789', 'abc', '12a', '-1', '+1', '1.5', '1e3', '12 34', '0x1F', '١٢٣', '１２', '1/2', '../1']) {
       expect(fails({ instanceId: id }), id).to.equal(INSTANCE_DIGITS);
     }
   });

@@ -25,6 +25,8 @@ const WRONG = 'wrong-Pa55word';
 const run = String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
 let nextId = 0;
 const newId = () => `66${run}${String(nextId++).padStart(4, '0')}`;
+/** Telegram instance ids can be 12 digits long (WhatsApp's have up to 10). */
+const telegramId = () => `4100${run}${String(nextId++).padStart(4, '0')}`;
 const FAST: LinkSessionOptions = { codeRefreshMs: 1500, statePollIntervalMs: 1100, requestTimeoutMs: 5000 };
 /** The chat account the stand-in links (phone and chat id are its defaults). */
 const chatAccount = (mock: Mock, messenger: 'telegram' | 'max') => ({
@@ -94,9 +96,10 @@ describe('Telegram and MAX (issue 13)', function () {
     }
   }
 
-  it('Telegram by QR, messenger auto: fresh codes every few seconds, then linked with the account from GetAccountSettings', async () => {
+  it('Telegram by QR, messenger auto, a 12-digit instance id: fresh codes every few seconds, then linked with the account from GetAccountSettings', async () => {
     const mock = await stand();
-    const { id, w, el } = await mount(mock, 'telegram');
+    const { id, w, el } = await mount(mock, 'telegram', { instanceId: telegramId() });
+    expect(id).to.have.length(12);
     await until(el, 'qr');
     expect(status(el)).to.equal(en.qrReadyTelegram);
     expect(part(el, 'messenger')!.textContent).to.equal(en.linkingTelegram);
