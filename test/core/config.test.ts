@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { DEFAULT_API_URL, isLoopbackHost, normalizeApiUrl, resolveConfig, type ScanConfig } from '../../src/core/config.js';
+import { DEFAULT_API_URL, instanceIdProblem, isLoopbackHost, normalizeApiUrl, resolveConfig, tokenProblem, type ScanConfig } from '../../src/core/config.js';
 import { INSTANCE_ID, TOKEN } from '../helpers/ws-server.js';
 
 const ok = (config: Partial<ScanConfig>) => {
@@ -280,7 +280,16 @@ describe('config: which setting a problem names, and whether it is only missing'
 
   it('ticket: 16 to 512 of its characters, all of them', () => {
     const good = 'a'.repeat(16);
-    expect(ok({ token: undefined, ticket: good }).protocols).to.deep.equal(['green-qr-scan.v1', `ticket.${good}`]);
+    // A ticket replaces the token: not in the path, but in the websocket's subprotocols.
+    expect(ok({ token: undefined, ticket: good })).to.deep.equal({
+      socketUrl: `wss://api.green-api.com/waInstance${INSTANCE_ID}/scanqrcode`,
+      httpBase: `https://api.green-api.com/waInstance${INSTANCE_ID}`,
+      tokenSegment: '',
+      origin: 'https://api.green-api.com',
+      ticket: good,
+      protocols: ['green-qr-scan.v1', `ticket.${good}`],
+    });
+    expect(problemOf({ token: undefined, ticket: undefined })).to.deep.equal({ ok: false, field: 'token', message: 'token is missing', missing: true });
     for (const ticket of [`!${good}`, `${good}!`, 'a'.repeat(15), 'a'.repeat(513)]) {
       expect(problemOf({ token: undefined, ticket }), ticket).to.deep.include({ ok: false, field: 'ticket', missing: false });
     }
@@ -296,6 +305,13 @@ describe('config: which setting a problem names, and whether it is only missing'
   it('api-url: a scheme only at the start; doubled slashes in the prefix collapse; the prefix keeps its segments', () => {
     expect(ok({ apiUrl: 'example.com/a://b' }).httpBase).to.equal(`https://example.com/a:/b/waInstance${INSTANCE_ID}`);
     expect(ok({ apiUrl: 'https://example.com//green//api//' }).httpBase).to.equal(`https://example.com/green/api/waInstance${INSTANCE_ID}`);
+  });
+
+  it('the rules as messages for the server module: instanceIdProblem, tokenProblem', () => {
+    expect(instanceIdProblem('1101000001')).to.equal(undefined);
+    expect(instanceIdProblem('12a')).to.equal(INSTANCE_DIGITS);
+    expect(tokenProblem(TOKEN)).to.equal(undefined);
+    expect(tokenProblem('to ken')).to.equal(TOKEN_CHARS);
   });
 
   it('loopback: 127.0.0.0/8 only as the whole host name', () => {
