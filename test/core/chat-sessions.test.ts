@@ -298,4 +298,24 @@ describe('core/chat sessions: Telegram and MAX (virtual clock)', () => {
     expect(log.slice(before)).to.deep.equal([]);
     expect((await http.requests({ path: path('getStateInstance') })).length).to.equal(0);
   });
+
+  it('a password is sent only while the form is shown; sending shows busy at once', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: PNG } }, { body: { type: 'pending_password', message: 'password' } }]);
+    await http.script('POST', path('sendAuthorizationPassword'), [{ ...answer('invalid_password'), delayMs: 100 }]);
+    const s = watch(new PollQrSession(config(), 'telegram', options));
+    s.start();
+    await clock.until(() => s.state === 'qr');
+    s.submitPassword(SECRET);
+    expect(s.password.busy).to.equal(false);
+    await clock.advance(5_000);
+    await clock.until(() => s.state === 'password');
+    let changes = 0;
+    s.addEventListener('change', () => changes++);
+    s.submitPassword(SECRET);
+    expect([s.password.busy, changes > 0]).to.deep.equal([true, true]);
+    await clock.until(() => !s.password.busy);
+    const sent = await http.requests({ method: 'POST', path: path('sendAuthorizationPassword') });
+    expect(sent).to.have.length(1);
+    s.close();
+  });
 });
