@@ -339,3 +339,44 @@ describe('formatAuthCode', () => {
     expect(formatAuthCode('')).to.equal('');
   });
 });
+
+describe('GREEN-API HTTP methods with a link ticket, and error texts', () => {
+  let server: HttpServer;
+  const TICKET = 'tkt_0123456789abcdef.XYZ';
+  beforeEach(async () => {
+    server = await startHttpServer();
+  });
+  afterEach(async () => {
+    await server.stop();
+  });
+  const ticketEndpoints = () => {
+    const resolved = resolveConfig({ instanceId: INSTANCE_ID, ticket: TICKET, apiUrl: server.url });
+    if (!resolved.ok) throw new Error(resolved.message);
+    return resolved.endpoints;
+  };
+
+  it('with a ticket the path carries no secret, and an error body echoing the ticket is scrubbed', async () => {
+    const path = `/waInstance${INSTANCE_ID}/getStateInstance`;
+    await server.script('GET', path, [{ status: 500, body: `no session for ticket ${TICKET} (ticket=${TICKET})` }]);
+    const error = await failure(() => getStateInstance(ticketEndpoints()), TICKET);
+    expect(error.kind).to.equal('http');
+    expect(error.status).to.equal(500);
+    expect(error.message).to.not.contain(TICKET);
+    expect(error.description).to.equal('no session for ticket … (ticket=…)');
+    // The ticket goes in an Authorization header (hence the CORS preflight), never in the path.
+    const requests = await server.requests();
+    expect(requests.map((r) => [r.method, r.path])).to.deep.equal([
+      ['OPTIONS', path],
+      ['GET', path],
+    ]);
+  });
+
+  it('an error text is cut at 300 characters', async () => {
+    const path = `/waInstance${INSTANCE_ID}/getStateInstance/${TOKEN}`;
+    await server.script('GET', path, [{ status: 500, body: { message: 'x'.repeat(400) } }]);
+    const resolved = resolveConfig({ instanceId: INSTANCE_ID, token: TOKEN, apiUrl: server.url });
+    if (!resolved.ok) throw new Error(resolved.message);
+    const error = await failure(() => getStateInstance(resolved.endpoints));
+    expect(error.description).to.equal('x'.repeat(300));
+  });
+});
