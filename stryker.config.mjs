@@ -17,7 +17,7 @@ export default {
   // Two sandboxes, each with its own daemon: many core tests wait on real time (HTTP polling paces
   // itself in seconds), so two mutants at once nearly halve the time even on 2 cores.
   concurrency: 2,
-  // Added to 1.5 × the dry run (the daemon's start and warm-up, ~40 s). The daemon fails a run
+  // Added to 1.5 × the dry run (the daemon's start and warm-up, about a minute). The daemon fails a run
   // itself after 40 s (MUTATION_RUN_TIMEOUT_MS), so this one is only a backstop.
   timeoutMS: 30_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
