@@ -232,4 +232,90 @@ describe('core/chat sessions: Telegram and MAX (virtual clock)', () => {
     await clock.tick(50_000);
     expect(s.failure?.reason).to.equal('timeoutExpired');
   });
+
+  it('an instance starting after the scan: connecting in phase starting, once; then linked', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: PNG } }]);
+    await http.script('GET', path('getStateInstance'), [state('starting'), state('starting'), state('authorized')]);
+    await http.script('GET', path('getAccountSettings'), [{ body: { chatId: '42' } }]);
+    const s = watch(new PollQrSession(config(), 'telegram', options));
+    expect(s.phase).to.equal('preparing');
+    s.start();
+    await clock.until(() => s.state === 'qr');
+    await clock.advance(1_100);
+    await clock.until(() => s.state === 'connecting');
+    expect(s.phase).to.equal('starting');
+    await pollUntil(s, 'linked');
+    // The second `starting` changes nothing: one `connecting` between the code and linked.
+    expect(log.filter((entry) => !entry.includes(':'))).to.deep.equal(['connecting', 'qr', 'connecting', 'linked']);
+  });
+
+  it('GetStateInstance is asked at most once a second, however short statePollIntervalMs is', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: PNG } }]);
+    await http.script('GET', path('getStateInstance'), [state('notAuthorized')]);
+    const s = watch(new PollQrSession(config(), 'telegram', { ...options, statePollIntervalMs: 100 }));
+    s.start();
+    await clock.until(() => s.state === 'qr');
+    const polls = async () => (await http.requests({ path: path('getStateInstance') })).length;
+    // The first poll comes one interval after the code: 1 s, not 100 ms.
+    await clock.until(() => clock.dueWithin(1_000));
+    for (let i = 0; i < 9; i++) await clock.tick(100);
+    expect(await polls()).to.equal(0);
+    await clock.tick(200);
+    await http.waitForRequests(1, { path: path('getStateInstance') });
+    s.close();
+  });
+
+  it('a failed GetAccountSettings still links (the account is just the messenger) and is reported to debug', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: PNG } }]);
+    await http.script('GET', path('getStateInstance'), [state('authorized')]);
+    await http.script('GET', path('getAccountSettings'), [{ status: 500, body: 'Internal Server Error' }]);
+    const debug: string[] = [];
+    const s = watch(new PollQrSession(config(), 'max', { ...options, debug: (m: string) => debug.push(m) }));
+    s.start();
+    await clock.until(() => s.state === 'qr');
+    await pollUntil(s, 'linked');
+    expect(s.account).to.deep.equal({ wid: '', pushname: '', proxy: '', webhookUrl: '', messenger: 'max' });
+    expect(debug.filter((m) => m.startsWith('could not read the account: '))).to.have.length(1);
+    expect(debug.join(' ')).not.to.contain(TOKEN);
+  });
+
+  it('close() while a password is being sent: the answer that comes later changes nothing', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'pending_password', message: 'waiting for the password' } }]);
+    await http.script('POST', path('sendAuthorizationPassword'), [{ ...answer(), delayMs: 200 }]);
+    const s = watch(new PollQrSession(config(), 'telegram', options));
+    s.start();
+    await clock.until(() => s.state === 'password');
+    s.submitPassword(SECRET);
+    await http.waitForRequests(1, { method: 'POST', path: path('sendAuthorizationPassword') });
+    s.close();
+    const closed = s.state;
+    const before = log.length;
+    // The answer arrives (real time) after close().
+    await clock.until(() => false, 400).catch(() => {});
+    await clock.tick(5_000);
+    expect(s.state).to.equal(closed);
+    expect(s.phase).not.to.equal('confirming');
+    expect(log.slice(before)).to.deep.equal([]);
+    expect((await http.requests({ path: path('getStateInstance') })).length).to.equal(0);
+  });
+
+  it('a password is sent only while the form is shown; sending shows busy at once', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: PNG } }, { body: { type: 'pending_password', message: 'password' } }]);
+    await http.script('POST', path('sendAuthorizationPassword'), [{ ...answer('invalid_password'), delayMs: 100 }]);
+    const s = watch(new PollQrSession(config(), 'telegram', options));
+    s.start();
+    await clock.until(() => s.state === 'qr');
+    s.submitPassword(SECRET);
+    expect(s.password.busy).to.equal(false);
+    await clock.advance(5_000);
+    await clock.until(() => s.state === 'password');
+    let changes = 0;
+    s.addEventListener('change', () => changes++);
+    s.submitPassword(SECRET);
+    expect([s.password.busy, changes > 0]).to.deep.equal([true, true]);
+    await clock.until(() => !s.password.busy);
+    const sent = await http.requests({ method: 'POST', path: path('sendAuthorizationPassword') });
+    expect(sent).to.have.length(1);
+    s.close();
+  });
 });

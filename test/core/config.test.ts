@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { DEFAULT_API_URL, isLoopbackHost, normalizeApiUrl, resolveConfig, type ScanConfig } from '../../src/core/config.js';
+import { DEFAULT_API_URL, instanceIdProblem, isLoopbackHost, normalizeApiUrl, resolveConfig, tokenProblem, type ScanConfig } from '../../src/core/config.js';
 import { INSTANCE_ID, TOKEN } from '../helpers/ws-server.js';
 
 const ok = (config: Partial<ScanConfig>) => {
@@ -256,5 +256,67 @@ describe('config: error messages never contain the token', () => {
       expect(message, JSON.stringify(config)).to.not.contain(secret);
       expect(message).to.not.contain('f00dbabe');
     }
+  });
+});
+
+describe('config: which setting a problem names, and whether it is only missing', () => {
+  const problemOf = (config: Partial<ScanConfig>) => resolveConfig({ instanceId: INSTANCE_ID, token: TOKEN, ...config });
+
+  it('instance-id: missing (wait) or wrong (fail)', () => {
+    expect(problemOf({ instanceId: '' })).to.deep.equal({ ok: false, field: 'instance-id', message: 'instance-id is missing', missing: true });
+    expect(problemOf({ instanceId: '12a' })).to.deep.equal({ ok: false, field: 'instance-id', message: INSTANCE_DIGITS, missing: false });
+  });
+
+  it('token: missing, too long, odd characters, a dot segment', () => {
+    expect(problemOf({ token: '' })).to.deep.equal({ ok: false, field: 'token', message: 'token is missing', missing: true });
+    expect(problemOf({ token: 'x'.repeat(513) })).to.deep.equal({ ok: false, field: 'token', message: 'token is longer than 512 characters', missing: false });
+    expect(problemOf({ token: 'to ken' })).to.deep.equal({ ok: false, field: 'token', message: TOKEN_CHARS, missing: false });
+    expect(problemOf({ token: '..' })).to.deep.equal({ ok: false, field: 'token', message: 'token is not a valid API token', missing: false });
+    expect(problemOf({ token: '.' })).to.deep.include({ field: 'token', missing: false });
+    // Paired surrogates are fine (percent-encoded in the path); 512 characters too.
+    expect(ok({ token: 'tok😀en' }).tokenSegment).to.equal(encodeURIComponent('tok😀en'));
+    expect(ok({ token: 'x'.repeat(512) }).tokenSegment).to.have.length(512);
+  });
+
+  it('ticket: 16 to 512 of its characters, all of them', () => {
+    const good = 'a'.repeat(16);
+    // A ticket replaces the token: not in the path, but in the websocket's subprotocols.
+    expect(ok({ token: undefined, ticket: good })).to.deep.equal({
+      socketUrl: `wss://api.green-api.com/waInstance${INSTANCE_ID}/scanqrcode`,
+      httpBase: `https://api.green-api.com/waInstance${INSTANCE_ID}`,
+      tokenSegment: '',
+      origin: 'https://api.green-api.com',
+      ticket: good,
+      protocols: ['green-qr-scan.v1', `ticket.${good}`],
+    });
+    expect(problemOf({ token: undefined, ticket: undefined })).to.deep.equal({ ok: false, field: 'token', message: 'token is missing', missing: true });
+    for (const ticket of [`!${good}`, `${good}!`, 'a'.repeat(15), 'a'.repeat(513)]) {
+      expect(problemOf({ token: undefined, ticket }), ticket).to.deep.include({ ok: false, field: 'ticket', missing: false });
+    }
+  });
+
+  it('api-url: each refusal names api-url and is not `missing`', () => {
+    for (const apiUrl of ['https://[', 'ftp://example.com', 'https://user:pass@example.com', 'https://example.com/?x=1', 'https://example.com/#top', 'http://example.com']) {
+      const result = problemOf({ apiUrl });
+      expect(result, apiUrl).to.deep.include({ ok: false, field: 'api-url', missing: false });
+    }
+  });
+
+  it('api-url: a scheme only at the start; doubled slashes in the prefix collapse; the prefix keeps its segments', () => {
+    expect(ok({ apiUrl: 'example.com/a://b' }).httpBase).to.equal(`https://example.com/a:/b/waInstance${INSTANCE_ID}`);
+    expect(ok({ apiUrl: 'https://example.com//green//api//' }).httpBase).to.equal(`https://example.com/green/api/waInstance${INSTANCE_ID}`);
+  });
+
+  it('the rules as messages for the server module: instanceIdProblem, tokenProblem', () => {
+    expect(instanceIdProblem('1101000001')).to.equal(undefined);
+    expect(instanceIdProblem('12a')).to.equal(INSTANCE_DIGITS);
+    expect(tokenProblem(TOKEN)).to.equal(undefined);
+    expect(tokenProblem('to ken')).to.equal(TOKEN_CHARS);
+  });
+
+  it('loopback: 127.0.0.0/8 only as the whole host name', () => {
+    expect(isLoopbackHost('127.1.2.3')).to.equal(true);
+    expect(isLoopbackHost('a127.0.0.1')).to.equal(false);
+    expect(isLoopbackHost('127.0.0.1.example.com')).to.equal(false);
   });
 });

@@ -293,6 +293,41 @@ describe('GREEN-API HTTP methods', () => {
       await server.script('GET', path('getWaSettings'), [{ body: { phone: '<img src=x>', stateInstance: 'authorized' } }]);
       expect((await failure(() => getWaSettings(endpoints))).kind).to.equal('invalidResponse');
     });
+
+    it('reads the phone as digits or a positive whole number (trimmed; empty: none), the state, logoutProcess; refuses anything else', async () => {
+      const cases: [Record<string, unknown>, unknown][] = [
+        [{ phone: 79001234567, stateInstance: 'authorized' }, { phone: '79001234567', stateInstance: 'authorized' }],
+        [{ phone: ' 79001234567 ' }, { phone: '79001234567' }],
+        [{ phone: '', stateInstance: null }, {}],
+        [{ phone: null, logoutProcess: true }, { logoutProcess: true }],
+        [{ logoutProcess: 'true' }, {}],
+        [{ phone: '1234567890123456' }, 'invalid'],
+        [{ phone: -79001234567 }, 'invalid'],
+        [{ phone: 0 }, 'invalid'],
+        [{ phone: 7.5 }, 'invalid'],
+        [{ phone: ['79001234567'] }, 'invalid'],
+        [{ stateInstance: 'bogus' }, 'invalid'],
+        [{ stateInstance: 7 }, 'invalid'],
+        [{ avatar: `https://a.example/${'x'.repeat(2_048 - 'https://a.example/'.length)}` }, { avatar: `https://a.example/${'x'.repeat(2_048 - 'https://a.example/'.length)}` }],
+        [{ avatar: `https://a.example/${'x'.repeat(2_049 - 'https://a.example/'.length)}` }, {}],
+        [{ avatar: 'xhttps://a.example/a.png' }, {}],
+      ];
+      // One instance per answer: GetWaSettings is limited to one request a second per instance.
+      await Promise.all(
+        cases.map(async ([body, expected], i) => {
+          const id = String(1_200_000_000 + i);
+          const resolved = resolveConfig({ instanceId: id, token: TOKEN, apiUrl: server.url });
+          if (!resolved.ok) throw new Error(resolved.message);
+          await server.script('GET', `/waInstance${id}/getWaSettings/${TOKEN}`, [{ body }]);
+          if (expected === 'invalid') {
+            const error = await failure(() => getWaSettings(resolved.endpoints));
+            expect(error.message, JSON.stringify(body)).to.equal(`getWaSettings: unexpected response from ${server.url}`);
+          } else {
+            expect(await getWaSettings(resolved.endpoints), JSON.stringify(body)).to.deep.equal(expected);
+          }
+        }),
+      );
+    });
   });
 });
 
@@ -337,5 +372,46 @@ describe('formatAuthCode', () => {
     expect(formatAuthCode('ABC')).to.equal('ABC');
     expect(formatAuthCode('ABCD-1234')).to.equal('ABCD-1234');
     expect(formatAuthCode('')).to.equal('');
+  });
+});
+
+describe('GREEN-API HTTP methods with a link ticket, and error texts', () => {
+  let server: HttpServer;
+  const TICKET = 'tkt_0123456789abcdef.XYZ';
+  beforeEach(async () => {
+    server = await startHttpServer();
+  });
+  afterEach(async () => {
+    await server.stop();
+  });
+  const ticketEndpoints = () => {
+    const resolved = resolveConfig({ instanceId: INSTANCE_ID, ticket: TICKET, apiUrl: server.url });
+    if (!resolved.ok) throw new Error(resolved.message);
+    return resolved.endpoints;
+  };
+
+  it('with a ticket the path carries no secret, and an error body echoing the ticket is scrubbed', async () => {
+    const path = `/waInstance${INSTANCE_ID}/getStateInstance`;
+    await server.script('GET', path, [{ status: 500, body: `no session for ticket ${TICKET} (ticket=${TICKET})` }]);
+    const error = await failure(() => getStateInstance(ticketEndpoints()), TICKET);
+    expect(error.kind).to.equal('http');
+    expect(error.status).to.equal(500);
+    expect(error.message).to.not.contain(TICKET);
+    expect(error.description).to.equal('no session for ticket … (ticket=…)');
+    // The ticket goes in an Authorization header (hence the CORS preflight), never in the path.
+    const requests = await server.requests();
+    expect(requests.map((r) => [r.method, r.path])).to.deep.equal([
+      ['OPTIONS', path],
+      ['GET', path],
+    ]);
+  });
+
+  it('an error text is cut at 300 characters', async () => {
+    const path = `/waInstance${INSTANCE_ID}/getStateInstance/${TOKEN}`;
+    await server.script('GET', path, [{ status: 500, body: { message: 'x'.repeat(400) } }]);
+    const resolved = resolveConfig({ instanceId: INSTANCE_ID, token: TOKEN, apiUrl: server.url });
+    if (!resolved.ok) throw new Error(resolved.message);
+    const error = await failure(() => getStateInstance(resolved.endpoints));
+    expect(error.description).to.equal('x'.repeat(300));
   });
 });
