@@ -70,7 +70,7 @@ describe('core/phone-link-session (virtual clock)', () => {
     await http.script('GET', path('getStateInstance'), [state('notAuthorized'), state('yellowCard')]);
     const s = session();
     await showCode(s);
-    await clock.tick(3_000);
+    await clock.advance(3_000); // once the watcher (loaded on demand) has set its timer
     await http.waitForRequests(1, { path: path('getStateInstance') });
     await clock.advance(3_000);
     await clock.until(() => s.state === 'linked');
@@ -82,7 +82,7 @@ describe('core/phone-link-session (virtual clock)', () => {
     await http.script('GET', path('getStateInstance'), [{ status: 500, body: 'down' }, state('authorized')]);
     const s = session();
     await showCode(s);
-    await clock.tick(3_000);
+    await clock.advance(3_000); // once the watcher (loaded on demand) has set its timer
     await http.waitForRequests(1, { path: path('getStateInstance') });
     await clock.advance(3_000);
     await http.waitForRequests(2, { path: path('getStateInstance') });
@@ -94,7 +94,7 @@ describe('core/phone-link-session (virtual clock)', () => {
     const s = session({ codeValidityMs: 150_000, statePollIntervalMs: 50_000 });
     await showCode(s);
     expect(s.expiresAt).to.equal(clock.now + 150_000);
-    await clock.tick(50_000);
+    await clock.advance(50_000);
     await http.waitForRequests(1, { path: path('getStateInstance') });
     await clock.advance(50_000);
     await http.waitForRequests(2, { path: path('getStateInstance') });
