@@ -3,7 +3,6 @@
 // what is sent. (The sessions built on them: chat-sessions.test.ts.)
 import { expect } from '@open-wc/testing';
 import { resolveConfig, type Endpoints } from '../../src/core/config.js';
-import { GreenApiError } from '../../src/core/green-api.js';
 import {
   getAccountSettings,
   getChatQr,
@@ -13,20 +12,11 @@ import {
 } from '../../src/core/chat-api.js';
 import { forgetSlots } from '../../src/core/rate-gate.js';
 import { VirtualClock, flush } from '../helpers/clock.js';
+import { greenApiFailure } from '../helpers/green-api-error.js';
 import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
 import { INSTANCE_ID, PNG_1X1, TOKEN } from '../helpers/ws-server.js';
 
-async function failure(run: () => Promise<unknown>): Promise<GreenApiError> {
-  let caught: unknown;
-  try {
-    await run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'expected a GreenApiError').to.be.instanceOf(GreenApiError);
-  expect((caught as GreenApiError).message).to.not.contain(TOKEN);
-  return caught as GreenApiError;
-}
+const failure = (run: () => Promise<unknown>) => greenApiFailure(run, TOKEN);
 
 describe('core/chat-api: Telegram and MAX linking methods', () => {
   let server: HttpServer;
