@@ -2,9 +2,11 @@
 // daemon (scripts/mutation-daemon.mjs, started by Stryker's command scripts/mutation-client.mjs in
 // Stryker's sandbox). Runs Stryker, then stops every daemon that the run started (their pids are
 // collected in a temporary file), so no server or browser is left running. Extra arguments go to
-// `stryker run`, e.g. `npm run mutation -- --mutate src/core/rate-gate.ts`.
+// `stryker run`, e.g. `npm run mutation -- --mutate src/core/rate-gate.ts`. Each finished run's JSON
+// report is kept in reports/mutation/runs/ (named by its time), so `npm run mutation:score` can add
+// up the whole core from runs of a few files each.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,8 @@ const dir = mkdtempSync(join(tmpdir(), 'mutation-'));
 const pids = join(dir, 'daemon-pids');
 const bin = join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
 
+const report = join(root, 'reports', 'mutation', 'mutation.json');
+const startedAt = Date.now();
 const child = spawn(process.execPath, [bin, 'run', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
@@ -47,4 +51,11 @@ for (const pid of listed) {
   }
 }
 rmSync(dir, { recursive: true, force: true });
+if (code === 0 && existsSync(report) && statSync(report).mtimeMs >= startedAt) {
+  const runs = join(root, 'reports', 'mutation', 'runs');
+  mkdirSync(runs, { recursive: true });
+  const kept = join(runs, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  copyFileSync(report, kept);
+  console.log(`Kept as ${kept}; npm run mutation:score adds up the kept runs.`);
+}
 process.exitCode = code;
