@@ -144,6 +144,9 @@ describe('core/chat-api: Telegram and MAX linking methods', () => {
         { phone: '', avatar: 'xhttps://example/a.png', chatId: '' },
         { phone: '7900+1234567', avatar: '', chatId: '' },
         { phone: 79001234567.5, avatar: 'https://example/a.png trailing', chatId: 'ok\nno' },
+        // Only whole numbers become text: a fraction or an array is not a phone or a chat id.
+        { phone: ['79001234567'], chatId: 1.5 },
+        { phone: [79001234567], chatId: ['user'], avatar: ['https://example/a.png'] },
       ];
       await server.script('GET', path('getAccountSettings'), bodies.map((body) => ({ body })));
       for (const body of bodies) {
@@ -163,6 +166,19 @@ describe('core/chat-api: Telegram and MAX linking methods', () => {
     });
   });
 
+  describe('getAccountSettings: cancelling', () => {
+    it('fails with aborted when the signal aborts, without waiting for a slow answer', async () => {
+      await server.script('GET', path('getAccountSettings'), [{ body: { phone: '79001234567' }, delayMs: 30_000 }]);
+      const controller = new AbortController();
+      const pending = failure(() => getAccountSettings(endpoints, controller.signal));
+      await server.waitForRequests(1, { path: path('getAccountSettings') });
+      controller.abort();
+      const error = await pending;
+      expect(error.kind).to.equal('aborted');
+      expect(error.message).to.equal('getAccountSettings: aborted');
+    });
+  });
+
   describe('startAuthorization, sendAuthorizationCode, sendAuthorizationPassword', () => {
     it('startAuthorization POSTs the phone number as a number and reads success', async () => {
       await server.script('POST', path('startAuthorization'), [{ body: { status: true, data: { status: 'success' } } }]);
@@ -175,6 +191,7 @@ describe('core/chat-api: Telegram and MAX linking methods', () => {
       it(`startAuthorization refuses ${JSON.stringify(phone)} with invalidArgument, without a request`, async () => {
         const error = await failure(() => startAuthorization(endpoints, phone));
         expect(error.kind).to.equal('invalidArgument');
+        expect(error.message).to.equal('startAuthorization: phoneNumber must be 10 to 15 digits with the country code');
         expect(error.message).to.not.contain(phone.trim());
         expect(await server.requests()).to.deep.equal([]);
       });
@@ -220,6 +237,7 @@ describe('core/chat-api: Telegram and MAX linking methods', () => {
         [{ status: true, data: { status: 'success', reason: 'not a word!' } }, { ok: true }],
         [{ status: true, data: { status: 'success', reason: 'x'.repeat(41) } }, { ok: true }],
         [{ status: true, data: { status: 'success', reason: 42 } }, { ok: true }],
+        [{ status: true, data: { status: 'success', reason: ['invalid_password'] } }, { ok: true }],
         [{ status: true, data: { status: 'fail', reason: 'a'.repeat(40) } }, { ok: false, reason: 'a'.repeat(40) }],
       ];
       await server.script(

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { DEFAULT_API_URL, instanceIdProblem, isLoopbackHost, normalizeApiUrl, resolveConfig, tokenProblem, type ScanConfig } from '../../src/core/config.js';
+import { checkTicket, DEFAULT_API_URL, instanceIdProblem, isLoopbackHost, normalizeApiUrl, resolveConfig, tokenProblem, type ScanConfig } from '../../src/core/config.js';
 import { INSTANCE_ID, TOKEN } from '../helpers/ws-server.js';
 
 const ok = (config: Partial<ScanConfig>) => {
@@ -293,6 +293,26 @@ describe('config: which setting a problem names, and whether it is only missing'
     for (const ticket of [`!${good}`, `${good}!`, 'a'.repeat(15), 'a'.repeat(513)]) {
       expect(problemOf({ token: undefined, ticket }), ticket).to.deep.include({ ok: false, field: 'ticket', missing: false });
     }
+  });
+
+  it('ticket: checkTicket on its own says missing for none, and names the rule for a bad one', () => {
+    expect(checkTicket(undefined)).to.deep.equal({ ok: false, field: 'ticket', message: 'ticket is missing', missing: true });
+    expect(checkTicket('')).to.deep.equal({ ok: false, field: 'ticket', message: 'ticket is missing', missing: true });
+    expect(checkTicket('short')).to.deep.equal({
+      ok: false,
+      field: 'ticket',
+      message: 'ticket must be 16 to 512 letters, digits, dots, dashes or underscores',
+      missing: false,
+    });
+    expect(checkTicket('a'.repeat(16))).to.equal(undefined);
+  });
+
+  it('a wrong value wins over a missing one, whichever setting comes first', () => {
+    // The instance id is still missing, but the token is already wrong: fail at once on the token.
+    expect(problemOf({ instanceId: '', token: 'to ken' })).to.deep.equal({ ok: false, field: 'token', message: TOKEN_CHARS, missing: false });
+    expect(problemOf({ instanceId: undefined, token: undefined, ticket: 'short' })).to.deep.include({ field: 'ticket', missing: false });
+    // And both merely missing: the first one, the instance id.
+    expect(problemOf({ instanceId: '', token: '' })).to.deep.include({ field: 'instance-id', missing: true });
   });
 
   it('api-url: each refusal names api-url and is not `missing`', () => {

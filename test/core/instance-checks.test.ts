@@ -92,6 +92,29 @@ describe('core/instance-checks', () => {
     });
   });
 
+  describe('explainNoCode and a 429 (virtual clock)', () => {
+    let clock: VirtualClock;
+    beforeEach(() => (clock = new VirtualClock().install()));
+    afterEach(() => clock.uninstall());
+
+    it('waits out GREEN-API\'s 429 (about a second) and explains with the state it then reads', async () => {
+      const e = endpoints();
+      await http.script('GET', path(e, 'getStateInstance'), [{ status: 429 }, { body: { stateInstance: 'starting' } }]);
+      let found: unknown;
+      const t0 = clock.now;
+      const explained = explainNoCode(e, signal(), 60_000, 'waited').then((f) => (found = f));
+      for (let i = 0; i < 100 && !found; i++) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        await flush();
+        if (!found) await clock.tick(100);
+      }
+      await explained;
+      expect(found).to.deep.equal({ reason: 'instanceStarting', message: 'waited (getStateInstance: starting)' });
+      expect(await http.requests({ path: path(e, 'getStateInstance') })).to.have.length(2);
+      expect(clock.now - t0).to.be.within(1000, 2000);
+    });
+  });
+
   describe('waitForLogout (virtual clock)', () => {
     let clock: VirtualClock;
     beforeEach(() => (clock = new VirtualClock().install()));

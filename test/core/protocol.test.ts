@@ -151,6 +151,31 @@ describe('protocol: qrCode', () => {
   });
 });
 
+describe('protocol: qrCode payload bounds', () => {
+  const img = `iVBORw0KGgo${'A'.repeat(MAX_IMAGE_LENGTH - 40 - 'iVBORw0KGgo'.length)}`;
+  const padded = (n: number) => `${img}${' '.repeat(n - img.length)}`;
+
+  it('caps the raw payload at MAX_IMAGE_LENGTH + 32 characters before trimming any whitespace', () => {
+    expect(qrImageFromPayload(padded(MAX_IMAGE_LENGTH + 32))).to.equal(`data:image/png;base64,${img}`);
+    expect(qrImageFromPayload(padded(MAX_IMAGE_LENGTH + 33))).to.equal(undefined);
+  });
+
+  it('takes 12 base64 characters, the shortest it accepts', () => {
+    expect(qrImageFromPayload('iVBORw0KGgoA')).to.equal('data:image/png;base64,iVBORw0KGgoA');
+    expect(qrImageFromPayload('iVBORw0KGgo')).to.equal(undefined);
+  });
+
+  it('padding only on whole groups of four; no padding needed otherwise', () => {
+    // 'iVBORw0KGgo' is 11 characters: the lengths below are 14 to 19.
+    for (const tail of ['AAA=', 'AA==', 'AAAAA==', 'AAAAAAA=', 'AAAAAA==']) {
+      expect(qrImageFromPayload(`iVBORw0KGgo${tail}`), tail).to.equal(undefined);
+    }
+    for (const tail of ['AAA', 'AAAA', 'AAAA=', 'AAA==', 'AAAAAAAA']) {
+      expect(qrImageFromPayload(`iVBORw0KGgo${tail}`), tail).to.equal(`data:image/png;base64,iVBORw0KGgo${tail}`);
+    }
+  });
+});
+
 describe('protocol: accountData', () => {
   const expected = { ok: true, message: { type: 'accountData', account: ACCOUNT } };
 
