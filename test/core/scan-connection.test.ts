@@ -12,6 +12,7 @@ import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
 import { INSTANCE_ID, TOKEN, pngBase64, startWsServer, type WsServer } from '../helpers/ws-server.js';
 
 interface Recorder extends ConnectionHost {
+  expiresAt: () => number | undefined;
   messages: ServerMessage[];
   notices: (string | undefined)[];
   failures: ScanFailure[];
@@ -225,6 +226,228 @@ describe('core/scan-connection (virtual clock)', () => {
       await drive(() => host.messages.length);
       expect(host.messages).to.deep.equal([{ type: 'error', message: 'instance in starting process try later' }]);
       expect(host.notices).to.deep.equal([]);
+    });
+  });
+
+  describe('reconnecting an open socket', () => {
+    let ws: WsServer;
+    beforeEach(async () => {
+      ws = await startWsServer();
+    });
+    afterEach(() => ws.stop());
+    const count = async () => (await ws.connections()).length;
+    /** Connection `n` opens; the server closes it. */
+    async function openThenDrop(n: number) {
+      await drive(async () => (await ws.connections()).filter((c) => c.open).length >= 1 && (await count()) >= n);
+      await ws.close(1011);
+    }
+
+    it('backoff: each delay in turn, the last one repeating; `lost` says reconnecting once a socket had opened', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [1_500, 3_000], reconnectBudgetMs: 600_000 });
+      for (let n = 1; n <= 3; n++) {
+        await ws.waitForConnection(n);
+        await drive(async () => (await ws.connections())[n - 1].open);
+        await ws.close(1011);
+        await clock.until(() => host.losses.length >= n);
+        // The next handshake comes after the delay, not before (its rate-gate slot, 1.1 s, is shorter).
+        const delay = [1_500, 3_000, 3_000][n - 1];
+        await clock.tick(delay - 1);
+        await flush();
+        expect(await count(), `no handshake before ${delay} ms`).to.equal(n);
+        await clock.tick(1);
+        await ws.waitForConnection(n + 1);
+      }
+      expect(host.losses).to.deep.equal([true, true, true]);
+      expect(host.failures).to.deep.equal([]);
+    });
+
+    it('a code resets the backoff and the reconnect budget', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      const c = connect(e, host, { transport: 'websocket', backoffMs: [1_500, 10_000], reconnectBudgetMs: 3_000 });
+      await openThenDrop(1);
+      await drive(() => host.losses.length === 1);
+      await clock.tick(2_900);
+      c.codeArrived();
+      await openThenDrop(2);
+      await drive(() => host.losses.length === 2);
+      // 1.5 s again (not 10 s), and the budget counts from this drop: no failure.
+      await clock.tick(1_500);
+      await ws.waitForConnection(3);
+      expect(host.failures).to.deep.equal([]);
+    });
+
+    it('an open socket that keeps dropping fails with `connection` once the reconnect budget is spent', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [2_000], reconnectBudgetMs: 5_000 });
+      for (let n = 1; !host.failures.length; n++) {
+        if (n > 6) throw new Error('never failed');
+        await openThenDrop(n);
+        await drive(() => host.losses.length >= n || host.failures.length);
+      }
+      expect(host.failures).to.deep.equal([{ reason: 'connection', message: `The connection to ${e.origin} was lost.` }]);
+      // Drops at 0, ~2.1 s, ~4.2 s go on; the one at ~6.3 s (past 5 s) ends it.
+      expect(host.losses).to.deep.equal([true, true, true]);
+      expect(await count()).to.equal(4);
+    });
+
+    it('a drop whose backoff ends exactly when the window does fails with `connection`', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [2_000] });
+      await drive(async () => (await ws.connections())[0]?.open);
+      host.progress.qrShown = true;
+      const end = clock.now + 10_000;
+      host.expiresAt = () => end;
+      await clock.tick(8_000);
+      await ws.close(1011);
+      await clock.until(() => host.failures.length || host.losses.length);
+      expect(host.failures).to.deep.equal([{ reason: 'connection', message: `The connection to ${e.origin} was lost.` }]);
+      expect(host.losses).to.deep.equal([]);
+    });
+
+    it('a drop whose backoff ends just before the window does reconnects', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [2_000] });
+      await drive(async () => (await ws.connections())[0]?.open);
+      host.progress.qrShown = true;
+      const end = clock.now + 10_001;
+      host.expiresAt = () => end;
+      await clock.tick(8_000);
+      await ws.close(1011);
+      await clock.until(() => host.failures.length || host.losses.length);
+      expect(host.failures).to.deep.equal([]);
+      expect(host.losses).to.deep.equal([true]);
+    });
+
+    it('the run ends during the backoff: no new handshake', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [2_000] });
+      await openThenDrop(1);
+      await drive(() => host.losses.length);
+      run.abort();
+      await clock.tick(10_000);
+      await flush();
+      expect(await count()).to.equal(1);
+    });
+
+    it('close(): the socket is closed by the client (1000), and `closed` settles', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      const c = connect(e, host, { transport: 'websocket' });
+      await drive(async () => (await ws.connections())[0]?.open);
+      c.close();
+      expect(await ws.waitForClose(0)).to.deep.equal({ closeCode: 1000, closedBy: 'client' });
+      await c.closed;
+      await clock.tick(10_000);
+      expect(host.losses).to.deep.equal([]);
+    });
+  });
+
+  describe('a socket that never opens, websocket only', () => {
+    let http: HttpServer;
+    beforeEach(async () => {
+      http = await startHttpServer();
+    });
+    afterEach(() => http.stop());
+
+    it('GetStateInstance is asked once; `connection` after maxConnectAttempts handshakes; never HTTP polling', async () => {
+      const e = endpointsFor(http.url);
+      await http.script('GET', path(e, 'getStateInstance'), [{ body: { stateInstance: 'notAuthorized' } }]);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', maxConnectAttempts: 3 });
+      await drive(() => host.failures.length);
+      expect(host.failures).to.deep.equal([{ reason: 'connection', message: `Could not connect to ${e.origin}.` }]);
+      expect((await http.requests({ method: 'UPGRADE' })).length).to.equal(3);
+      expect((await http.requests({ path: path(e, 'getStateInstance') })).length).to.equal(1);
+      expect(await http.requests({ path: path(e, 'qr') })).to.deep.equal([]);
+      expect(host.losses).to.deep.equal([false, false]);
+    });
+
+    it('auto with maxConnectAttempts 1: one failed handshake with GREEN-API answering is enough to switch to HTTP', async () => {
+      const e = endpointsFor(http.url);
+      await http.script('GET', path(e, 'getStateInstance'), [{ body: { stateInstance: 'notAuthorized' } }]);
+      await http.script('GET', path(e, 'qr'), [{ body: { type: 'qrCode', message: pngBase64(1) } }]);
+      const host = recorder();
+      const c = connect(e, host, { transport: 'auto', maxConnectAttempts: 1 });
+      await drive(() => host.messages.length || host.failures.length);
+      expect(host.failures).to.deep.equal([]);
+      expect(c.kind).to.equal('http');
+      expect(host.switches).to.equal(1);
+      expect((await http.requests({ method: 'UPGRADE' })).length).to.equal(1);
+    });
+  });
+
+  describe('a WebSocket class that refuses the address (the browser\'s own, handed the address with a fragment: SyntaxError)', () => {
+    const Refusing = class extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(`${url}#`, protocols);
+      }
+    };
+    let http: HttpServer;
+    beforeEach(async () => {
+      http = await startHttpServer();
+    });
+    afterEach(() => http.stop());
+
+    it('websocket only: `connection` at once, naming the origin; nothing reaches the server', async () => {
+      const e = endpointsFor(http.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', WebSocket: Refusing });
+      await clock.until(() => host.failures.length);
+      expect(host.failures).to.deep.equal([{ reason: 'connection', message: `Could not connect to ${e.origin}.` }]);
+      await clock.tick(10_000);
+      expect(await http.requests()).to.deep.equal([]);
+      expect(host.losses).to.deep.equal([]);
+    });
+
+    it('auto: polls the HTTP QR method instead, at once', async () => {
+      const e = endpointsFor(http.url);
+      await http.script('GET', path(e, 'qr'), [{ body: { type: 'qrCode', message: pngBase64(1) } }]);
+      const host = recorder();
+      const c = connect(e, host, { transport: 'auto', WebSocket: Refusing });
+      await clock.until(() => host.messages.length);
+      expect(c.kind).to.equal('http');
+      expect(host.switches).to.equal(1);
+      expect(host.messages[0].type).to.equal('qrCode');
+      expect(await http.requests({ method: 'UPGRADE' })).to.deep.equal([]);
+      expect(host.failures).to.deep.equal([]);
+    });
+  });
+
+  describe('HTTP polling: failures in a row', () => {
+    let http: HttpServer;
+    beforeEach(async () => {
+      http = await startHttpServer();
+    });
+    afterEach(() => http.stop());
+
+    it('an answer between failed polls starts the count afresh', async () => {
+      const e = endpointsFor(http.url);
+      const answer = { body: { type: 'error', message: 'QR is not ready yet' } };
+      await http.script('GET', path(e, 'qr'), [{ status: 502 }, answer, { status: 502 }, answer, { status: 502 }, answer, { status: 502 }, { status: 502 }]);
+      const host = recorder();
+      connect(e, host, { transport: 'http', pollIntervalMs: 500, maxConnectAttempts: 2 });
+      await drive(async () => host.failures.length || (await http.requests({ path: path(e, 'qr') })).length >= 8);
+      await drive(() => host.failures.length);
+      expect(host.failures).to.deep.equal([{ reason: 'connection', message: `Could not connect to ${e.origin}.` }]);
+      expect((await http.requests({ path: path(e, 'qr') })).length).to.equal(8);
+      expect(host.notices).to.deep.equal(Array(3).fill('QR is not ready yet'));
+    });
+
+    it('"log out" in an error answer ends the run like "has auth"; other texts are notices', async () => {
+      const e = endpointsFor(http.url);
+      await http.script('GET', path(e, 'qr'), [{ body: { type: 'error', message: 'Please logout first' } }]);
+      const host = recorder();
+      connect(e, host, { transport: 'http', pollIntervalMs: 500 });
+      await drive(() => host.messages.length);
+      expect(host.messages[0]).to.deep.equal({ type: 'error', message: 'Please logout first' });
+      expect(host.notices[0]).to.equal(undefined);
     });
   });
 });
