@@ -441,6 +441,14 @@ describe('core/scan-session (virtual clock)', () => {
       };
     const linking = (options: ScanSessionOptions = {}) => session({ WebSocket: socketsTo(ws), ...options }, http.url);
     const requests = async (method: string) => (await http.requests({ path: path(method) })).length;
+    /** The session gave up its request of `method` (the server saw the client go away). */
+    async function abandoned(method: string) {
+      for (let i = 0; !(await http.requests({ path: path(method) })).some((r) => r.aborted); i++) {
+        if (i > 500) throw new Error(`${method} was never abandoned`);
+        await flush();
+      }
+      await flush();
+    }
 
     it('accountData: the client closes the socket, reads GetWaSettings once, and links with the number and avatar', async () => {
       await http.script('GET', path('getWaSettings'), [{ body: SETTINGS }]);
@@ -704,5 +712,65 @@ describe('core/scan-session (virtual clock)', () => {
       expect(phases).to.not.include('reconnecting');
       s.close();
     });
+
+    it('auto: the switch to HTTP is told at once (a `change` with the new transport)', async () => {
+      await http.script('GET', path('getStateInstance'), [{ body: { stateInstance: 'notAuthorized' } }]);
+      // The QR method answers late: nothing else changes around the switch.
+      await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: png }, delayMs: 3_000 }]);
+      const s = session({ transport: 'auto', backoffMs: [700] }, http.url);
+      const told: string[] = [];
+      s.addEventListener('change', () => void told.push(s.transport));
+      s.start();
+      await drive(() => s.transport === 'http');
+      expect(told).to.include('http');
+      s.close();
+    });
+
+    it('closed while GetStateInstance explains a missing code: no failure', async () => {
+      await http.script('GET', path('getStateInstance'), [{ body: { stateInstance: 'notAuthorized' }, delayMs: 200 }]);
+      const s = linking({ firstCodeTimeoutMs: 1_000 });
+      s.start();
+      await ws.waitForConnection(1);
+      await clock.tick(1_000);
+      await http.waitForRequests(1, { path: path('getStateInstance') });
+      s.close();
+      await abandoned('getStateInstance');
+      await clock.tick(1_000);
+      expect(s.state).to.equal('idle');
+      expect(failures).to.deep.equal([]);
+    });
+
+    it('closed while GetWaSettings is read after accountData: not linked', async () => {
+      await http.script('GET', path('getWaSettings'), [{ body: SETTINGS, delayMs: 200 }]);
+      const s = linking();
+      const seen = watch(s);
+      s.start();
+      await codeOn(s, 1);
+      await ws.send({ type: 'accountData', ...ACCOUNT });
+      await http.waitForRequests(1, { path: path('getWaSettings') });
+      s.close();
+      await abandoned('getWaSettings');
+      await clock.tick(5_000);
+      expect(s.state).to.equal('idle');
+      expect(seen.linked).to.deep.equal([]);
+      expect(s.account).to.equal(undefined);
+    });
+  });
+
+  it('start() again to wait for something: `closed` is that wait, not the replaced socket, and the transport is the option\'s again', async () => {
+    const s = session({ transport: 'auto' });
+    s.start();
+    await ws.waitForConnection(1);
+    s.start(new Promise(() => {}));
+    expect(s.transport).to.equal('websocket');
+    let settled = false;
+    void s.closed.then(() => (settled = true));
+    expect((await ws.waitForClose(0)).closedBy).to.equal('client');
+    await clock.tick(900);
+    await flush();
+    expect(settled).to.equal(false);
+    await clock.tick(100);
+    await s.closed;
+    s.close();
   });
 });
