@@ -633,7 +633,7 @@ describe('core/scan-session (virtual clock)', () => {
     });
 
     describe('over HTTP', () => {
-      const httpSession = (options: ScanSessionOptions = {}) => session({ transport: 'http', pollIntervalMs: 1_000, statePollIntervalMs: 3_000, ...options }, http.url);
+      const httpSession = (options: ScanSessionOptions = {}) => session({ transport: 'http', pollIntervalMs: 1_000, statePollIntervalMs: 1_100, ...options }, http.url);
 
       it('a code starts the GetStateInstance watch (notAuthorized is waited out); authorized links with the number and avatar', async () => {
         await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: png } }]);
