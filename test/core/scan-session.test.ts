@@ -533,7 +533,7 @@ describe('core/scan-session (virtual clock)', () => {
       await clock.until(() => s.state === 'connecting');
       expect([s.phase, s.qrImage, s.reconnecting, s.active]).to.deep.equal(['confirming', undefined, false, true]);
       expect((await ws.waitForClose(0)).closedBy).to.equal('client');
-      // A second alreadyLogged (on its way before the close) changes nothing.
+      // Nothing else shows while the first GetStateInstance waits its interval.
       const changes = seen.changes;
       await clock.tick(2_999);
       expect(await requests('getStateInstance')).to.equal(0);
