@@ -347,6 +347,23 @@ describe('core/scan-connection (virtual clock)', () => {
       await clock.tick(10_000);
       expect(host.losses).to.deep.equal([]);
     });
+    it('`closed` settles only once the socket is closed (here the server answers the close 300 ms late)', async () => {
+      const slow = await startWsServer({ slowCloseMs: 300 });
+      try {
+        const e = endpointsFor(slow.url);
+        const c = connect(e, recorder(), { transport: 'websocket' });
+        await drive(async () => (await slow.connections())[0]?.open);
+        let settled = false;
+        void c.closed.then(() => (settled = true));
+        c.close();
+        await flush();
+        expect(settled).to.equal(false);
+        await slow.waitForClose(0);
+        await c.closed;
+      } finally {
+        await slow.stop();
+      }
+    });
   });
 
   describe('a socket that never opens, websocket only', () => {
