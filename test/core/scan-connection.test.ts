@@ -324,6 +324,34 @@ describe('core/scan-connection (virtual clock)', () => {
       expect(host.losses).to.deep.equal([true]);
     });
 
+    it('a short backoff still leaves GREEN-API\'s one handshake a second (1.1 s after the drop)', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [200] });
+      await drive(async () => (await ws.connections())[0]?.open);
+      await ws.close(1011);
+      await clock.until(() => host.losses.length);
+      await clock.tick(1_099);
+      await flush();
+      expect(await count()).to.equal(1);
+      await clock.tick(1);
+      await ws.waitForConnection(2);
+    });
+
+    it('the run ends while the next handshake waits for its slot: no handshake', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [200] });
+      await drive(async () => (await ws.connections())[0]?.open);
+      await ws.close(1011);
+      await clock.until(() => host.losses.length);
+      await clock.tick(500);
+      run.abort();
+      await clock.tick(5_000);
+      await flush();
+      expect(await count()).to.equal(1);
+    });
+
     it('the run ends during the backoff: no new handshake', async () => {
       const e = endpointsFor(ws.url);
       const host = recorder();

@@ -263,6 +263,17 @@ describe('core/scan-session (virtual clock)', () => {
       s.close();
     });
 
+    it('an `after` that settles only once the session was closed opens no socket', async () => {
+      const s = session();
+      let release!: () => void;
+      s.start(new Promise<void>((resolve) => (release = resolve)));
+      s.close();
+      release();
+      await clock.tick(5_000);
+      expect(await connections()).to.equal(0);
+      expect(s.state).to.equal('idle');
+    });
+
     it('close() or start() again while waiting: the old run never opens its socket', async () => {
       const s = session();
       s.start(new Promise(() => {}));
@@ -609,6 +620,36 @@ describe('core/scan-session (virtual clock)', () => {
       await clock.tick(10_000);
       expect(s.state).to.equal('qr');
       expect(await requests('getStateInstance')).to.equal(0);
+      s.close();
+    });
+
+    it('start(after) without afterLogout does not ask about a Logout', async () => {
+      await http.script('GET', path('getWaSettings'), [{ body: { stateInstance: 'notAuthorized' } }]);
+      const s = linking();
+      s.start(Promise.resolve());
+      await codeOn(s, 1);
+      expect(s.phase).to.equal('preparing');
+      expect(await requests('getWaSettings')).to.equal(0);
+      s.close();
+    });
+
+    it('a code still decoding when alreadyLogged came is not shown', async () => {
+      await http.script('GET', path('getStateInstance'), [{ body: { stateInstance: 'notAuthorized' } }]);
+      const d = decoder();
+      const s = linking({ decodeImage: d.decodeImage });
+      s.start();
+      await ws.waitForConnection(1);
+      await ws.send({ type: 'qrCode', message: pngBase64(1) });
+      await clock.until(() => d.pending.length === 1);
+      d.pending[0](true);
+      await clock.until(() => s.state === 'qr');
+      await ws.send({ type: 'qrCode', message: pngBase64(2) });
+      await clock.until(() => d.pending.length === 2);
+      await ws.send({ type: 'alreadyLogged' });
+      await clock.until(() => s.state === 'connecting');
+      d.pending[1](true);
+      await clock.tick(10);
+      expect([s.state, s.phase, s.qrImage]).to.deep.equal(['connecting', 'confirming', undefined]);
       s.close();
     });
 
