@@ -216,6 +216,17 @@ describe('core/scan-connection (virtual clock)', () => {
       expect(host.notices).to.deep.equal(Array(3).fill('instance in starting process try later'));
     });
 
+    it('only an `error` frame can be the starting notice: another frame with that text is passed on', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket' });
+      await drive(async () => (await ws.connections()).length >= 1);
+      await ws.send({ type: 'alreadyLogged', message: 'instance in starting process try later' });
+      await drive(() => host.messages.length);
+      expect(host.messages).to.deep.equal([{ type: 'alreadyLogged', message: 'instance in starting process try later' }]);
+      expect(host.notices).to.deep.equal([]);
+    });
+
     it('after a code the same text is GREEN-API\'s error: passed on', async () => {
       const e = endpointsFor(ws.url);
       const host = recorder();
