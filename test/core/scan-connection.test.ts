@@ -305,6 +305,28 @@ describe('core/scan-connection (virtual clock)', () => {
       expect(await count()).to.equal(4);
     });
 
+    it('the reconnect budget ends exactly when it is spent', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [2_000], reconnectBudgetMs: 4_000 });
+      /** Connection `n` is open, without moving the clock; the server closes it at once. */
+      async function dropWhenOpen(n: number) {
+        for (let i = 0; !(await ws.connections())[n - 1]?.open; i++) {
+          if (i > 500) throw new Error(`connection ${n} never opened`);
+          await flush();
+        }
+        await ws.close(1011);
+        await clock.until(() => host.losses.length >= n || host.failures.length);
+      }
+      // Drops at 0, 2 s and 4 s: the third is 4 s after the first.
+      for (let n = 1; n <= 3; n++) {
+        if (n > 1) await clock.tick(2_000);
+        await dropWhenOpen(n);
+      }
+      expect(host.losses).to.deep.equal([true, true]);
+      expect(host.failures).to.deep.equal([{ reason: 'connection', message: `The connection to ${e.origin} was lost.` }]);
+    });
+
     it('a drop whose backoff ends exactly when the window does fails with `connection`', async () => {
       const e = endpointsFor(ws.url);
       const host = recorder();

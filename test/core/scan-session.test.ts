@@ -302,10 +302,13 @@ describe('core/scan-session (virtual clock)', () => {
       expect(s.expiresAt).to.equal(clock.now + 60_000);
       expect(s.active).to.equal(true);
       const changes = seen.changes;
+      const expiresAt = s.expiresAt;
+      await clock.tick(20_000);
       const png2 = pngBase64(2);
       await ws.send({ type: 'qrCode', message: png2 });
       await clock.until(() => s.qrImage === dataUrl(png2));
       expect(seen.changes).to.be.above(changes);
+      expect(s.expiresAt, 'the window runs from the first code').to.equal(expiresAt);
       expect(seen.states).to.deep.equal(['connecting', 'qr']);
       s.close();
       expect(s.active).to.equal(false);
