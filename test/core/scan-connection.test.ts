@@ -290,22 +290,7 @@ describe('core/scan-connection (virtual clock)', () => {
       expect(host.failures).to.deep.equal([]);
     });
 
-    it('an open socket that keeps dropping fails with `connection` once the reconnect budget is spent', async () => {
-      const e = endpointsFor(ws.url);
-      const host = recorder();
-      connect(e, host, { transport: 'websocket', backoffMs: [2_000], reconnectBudgetMs: 5_000 });
-      for (let n = 1; !host.failures.length; n++) {
-        if (n > 6) throw new Error('never failed');
-        await openThenDrop(n);
-        await drive(() => host.losses.length >= n || host.failures.length);
-      }
-      expect(host.failures).to.deep.equal([{ reason: 'connection', message: `The connection to ${e.origin} was lost.` }]);
-      // Drops at 0, ~2.1 s, ~4.2 s go on; the one at ~6.3 s (past 5 s) ends it.
-      expect(host.losses).to.deep.equal([true, true, true]);
-      expect(await count()).to.equal(4);
-    });
-
-    it('the reconnect budget ends exactly when it is spent', async () => {
+    it('an open socket that keeps dropping fails with `connection` once the reconnect budget is spent, exactly then', async () => {
       const e = endpointsFor(ws.url);
       const host = recorder();
       connect(e, host, { transport: 'websocket', backoffMs: [2_000], reconnectBudgetMs: 4_000 });
@@ -445,6 +430,23 @@ describe('core/scan-connection (virtual clock)', () => {
       expect((await http.requests({ path: path(e, 'getStateInstance') })).length).to.equal(1);
       expect(await http.requests({ path: path(e, 'qr') })).to.deep.equal([]);
       expect(host.losses).to.deep.equal([false, false]);
+    });
+
+    it('the run ends while GetStateInstance is asked why: nothing more is told', async () => {
+      const e = endpointsFor(http.url);
+      await http.script('GET', path(e, 'getStateInstance'), [{ body: { stateInstance: 'notAuthorized' }, delayMs: 300 }]);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket' });
+      await drive(async () => (await http.requests({ path: path(e, 'getStateInstance') })).length);
+      run.abort();
+      for (let i = 0; !(await http.requests({ path: path(e, 'getStateInstance') }))[0].aborted; i++) {
+        if (i > 500) throw new Error('GetStateInstance was never abandoned');
+        await flush();
+      }
+      await clock.tick(5_000);
+      await flush();
+      expect([host.losses, host.failures, host.switches]).to.deep.equal([[], [], 0]);
+      expect((await http.requests({ method: 'UPGRADE' })).length).to.equal(1);
     });
 
     it('auto with maxConnectAttempts 1: one failed handshake with GREEN-API answering is enough to switch to HTTP', async () => {
