@@ -382,6 +382,23 @@ describe('core/scan-connection (virtual clock)', () => {
       expect(await count()).to.equal(1);
     });
 
+    it('a run that ends during the backoff leaves the handshake slot to the next run', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [2_000] });
+      await drive(async () => (await ws.connections())[0]?.open);
+      await ws.close(1011);
+      await clock.until(() => host.losses.length);
+      // The slot is free again 1.1 s after the drop; the run ends half-way through its 2 s backoff.
+      await clock.tick(1_500);
+      run.abort();
+      await flush();
+      run = new AbortController();
+      connect(e, recorder(), { transport: 'websocket' });
+      // No virtual time passes: the new run's handshake needs no wait.
+      await ws.waitForConnection(2);
+    });
+
     it('close(): the socket is closed by the client (1000), and `closed` settles', async () => {
       const e = endpointsFor(ws.url);
       const host = recorder();
@@ -518,6 +535,19 @@ describe('core/scan-connection (virtual clock)', () => {
       expect(host.failures).to.deep.equal([{ reason: 'connection', message: `Could not connect to ${e.origin}.` }]);
       expect((await http.requests({ path: path(e, 'qr') })).length).to.equal(8);
       expect(host.notices).to.deep.equal(Array(3).fill('QR is not ready yet'));
+    });
+
+    it('polls the QR method every pollIntervalMs', async () => {
+      const e = endpointsFor(http.url);
+      await http.script('GET', path(e, 'qr'), [{ body: { type: 'error', message: 'QR is not ready yet' } }]);
+      const host = recorder();
+      connect(e, host, { transport: 'http', pollIntervalMs: 2_000 });
+      await clock.until(() => host.notices.length);
+      await clock.tick(1_999);
+      await flush();
+      expect(await http.requests({ path: path(e, 'qr') })).to.have.length(1);
+      await clock.tick(1);
+      await http.waitForRequests(2, { path: path(e, 'qr') });
     });
 
     it('"log out" in an error answer ends the run like "has auth"; other texts are notices', async () => {
