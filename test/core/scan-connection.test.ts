@@ -12,6 +12,7 @@ import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
 import { INSTANCE_ID, TOKEN, pngBase64, startWsServer, type WsServer } from '../helpers/ws-server.js';
 
 interface Recorder extends ConnectionHost {
+  expiresAt: () => number | undefined;
   messages: ServerMessage[];
   notices: (string | undefined)[];
   failures: ScanFailure[];
@@ -215,6 +216,17 @@ describe('core/scan-connection (virtual clock)', () => {
       expect(host.notices).to.deep.equal(Array(3).fill('instance in starting process try later'));
     });
 
+    it('only an `error` frame can be the starting notice: another frame with that text is passed on', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket' });
+      await drive(async () => (await ws.connections()).length >= 1);
+      await ws.send({ type: 'alreadyLogged', message: 'instance in starting process try later' });
+      await drive(() => host.messages.length);
+      expect(host.messages).to.deep.equal([{ type: 'alreadyLogged', message: 'instance in starting process try later' }]);
+      expect(host.notices).to.deep.equal([]);
+    });
+
     it('after a code the same text is GREEN-API\'s error: passed on', async () => {
       const e = endpointsFor(ws.url);
       const host = recorder();
@@ -225,6 +237,327 @@ describe('core/scan-connection (virtual clock)', () => {
       await drive(() => host.messages.length);
       expect(host.messages).to.deep.equal([{ type: 'error', message: 'instance in starting process try later' }]);
       expect(host.notices).to.deep.equal([]);
+    });
+  });
+
+  describe('reconnecting an open socket', () => {
+    let ws: WsServer;
+    beforeEach(async () => {
+      ws = await startWsServer();
+    });
+    afterEach(() => ws.stop());
+    const count = async () => (await ws.connections()).length;
+    /** Connection `n` opens; the server closes it. */
+    async function openThenDrop(n: number) {
+      await drive(async () => (await ws.connections()).filter((c) => c.open).length >= 1 && (await count()) >= n);
+      await ws.close(1011);
+    }
+
+    it('backoff: each delay in turn, the last one repeating; `lost` says reconnecting once a socket had opened', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [1_500, 3_000], reconnectBudgetMs: 600_000 });
+      for (let n = 1; n <= 3; n++) {
+        await ws.waitForConnection(n);
+        await drive(async () => (await ws.connections())[n - 1].open);
+        await ws.close(1011);
+        await clock.until(() => host.losses.length >= n);
+        // The next handshake comes after the delay, not before (its rate-gate slot, 1.1 s, is shorter).
+        const delay = [1_500, 3_000, 3_000][n - 1];
+        await clock.tick(delay - 1);
+        await flush();
+        expect(await count(), `no handshake before ${delay} ms`).to.equal(n);
+        await clock.tick(1);
+        await ws.waitForConnection(n + 1);
+      }
+      expect(host.losses).to.deep.equal([true, true, true]);
+      expect(host.failures).to.deep.equal([]);
+    });
+
+    it('a code resets the backoff and the reconnect budget', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      const c = connect(e, host, { transport: 'websocket', backoffMs: [1_500, 10_000], reconnectBudgetMs: 3_000 });
+      await openThenDrop(1);
+      await drive(() => host.losses.length === 1);
+      await clock.tick(2_900);
+      c.codeArrived();
+      await openThenDrop(2);
+      await drive(() => host.losses.length === 2);
+      // 1.5 s again (not 10 s), and the budget counts from this drop: no failure.
+      await clock.tick(1_500);
+      await ws.waitForConnection(3);
+      expect(host.failures).to.deep.equal([]);
+    });
+
+    it('an open socket that keeps dropping fails with `connection` once the reconnect budget is spent, exactly then', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [2_000], reconnectBudgetMs: 4_000 });
+      /** Connection `n` is open, without moving the clock; the server closes it at once. */
+      async function dropWhenOpen(n: number) {
+        for (let i = 0; !(await ws.connections())[n - 1]?.open; i++) {
+          if (i > 500) throw new Error(`connection ${n} never opened`);
+          await flush();
+        }
+        await ws.close(1011);
+        await clock.until(() => host.losses.length >= n || host.failures.length);
+      }
+      // Drops at 0, 2 s and 4 s: the third is 4 s after the first.
+      for (let n = 1; n <= 3; n++) {
+        if (n > 1) await clock.tick(2_000);
+        await dropWhenOpen(n);
+      }
+      expect(host.losses).to.deep.equal([true, true]);
+      expect(host.failures).to.deep.equal([{ reason: 'connection', message: `The connection to ${e.origin} was lost.` }]);
+    });
+
+    it('a drop whose backoff ends exactly when the window does fails with `connection`', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [2_000] });
+      await drive(async () => (await ws.connections())[0]?.open);
+      host.progress.qrShown = true;
+      const end = clock.now + 10_000;
+      host.expiresAt = () => end;
+      await clock.tick(8_000);
+      await ws.close(1011);
+      await clock.until(() => host.failures.length || host.losses.length);
+      expect(host.failures).to.deep.equal([{ reason: 'connection', message: `The connection to ${e.origin} was lost.` }]);
+      expect(host.losses).to.deep.equal([]);
+    });
+
+    it('a drop whose backoff ends just before the window does reconnects', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [2_000] });
+      await drive(async () => (await ws.connections())[0]?.open);
+      host.progress.qrShown = true;
+      const end = clock.now + 10_001;
+      host.expiresAt = () => end;
+      await clock.tick(8_000);
+      await ws.close(1011);
+      await clock.until(() => host.failures.length || host.losses.length);
+      expect(host.failures).to.deep.equal([]);
+      expect(host.losses).to.deep.equal([true]);
+    });
+
+    it('a short backoff still leaves GREEN-API\'s one handshake a second (1.1 s after the drop)', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [200] });
+      await drive(async () => (await ws.connections())[0]?.open);
+      await ws.close(1011);
+      await clock.until(() => host.losses.length);
+      await clock.tick(1_099);
+      await flush();
+      expect(await count()).to.equal(1);
+      await clock.tick(1);
+      await ws.waitForConnection(2);
+    });
+
+    it('the run ends while the next handshake waits for its slot: no handshake', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [200] });
+      await drive(async () => (await ws.connections())[0]?.open);
+      await ws.close(1011);
+      await clock.until(() => host.losses.length);
+      await clock.tick(500);
+      run.abort();
+      await clock.tick(5_000);
+      await flush();
+      expect(await count()).to.equal(1);
+    });
+
+    it('the run ends during the backoff: no new handshake', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [2_000] });
+      await openThenDrop(1);
+      await drive(() => host.losses.length);
+      run.abort();
+      await clock.tick(10_000);
+      await flush();
+      expect(await count()).to.equal(1);
+    });
+
+    it('a run that ends during the backoff leaves the handshake slot to the next run', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', backoffMs: [2_000] });
+      await drive(async () => (await ws.connections())[0]?.open);
+      await ws.close(1011);
+      await clock.until(() => host.losses.length);
+      // The slot is free again 1.1 s after the drop; the run ends half-way through its 2 s backoff.
+      await clock.tick(1_500);
+      run.abort();
+      await flush();
+      run = new AbortController();
+      connect(e, recorder(), { transport: 'websocket' });
+      // No virtual time passes: the new run's handshake needs no wait.
+      await ws.waitForConnection(2);
+    });
+
+    it('close(): the socket is closed by the client (1000), and `closed` settles', async () => {
+      const e = endpointsFor(ws.url);
+      const host = recorder();
+      const c = connect(e, host, { transport: 'websocket' });
+      await drive(async () => (await ws.connections())[0]?.open);
+      c.close();
+      expect(await ws.waitForClose(0)).to.deep.equal({ closeCode: 1000, closedBy: 'client' });
+      await c.closed;
+      await clock.tick(10_000);
+      expect(host.losses).to.deep.equal([]);
+    });
+    it('`closed` settles only once the socket is closed (here the server answers the close 300 ms late)', async () => {
+      const slow = await startWsServer({ slowCloseMs: 300 });
+      try {
+        const e = endpointsFor(slow.url);
+        const c = connect(e, recorder(), { transport: 'websocket' });
+        await drive(async () => (await slow.connections())[0]?.open);
+        let settled = false;
+        void c.closed.then(() => (settled = true));
+        c.close();
+        await flush();
+        expect(settled).to.equal(false);
+        await slow.waitForClose(0);
+        await c.closed;
+      } finally {
+        await slow.stop();
+      }
+    });
+  });
+
+  describe('a socket that never opens, websocket only', () => {
+    let http: HttpServer;
+    beforeEach(async () => {
+      http = await startHttpServer();
+    });
+    afterEach(() => http.stop());
+
+    it('GetStateInstance is asked once; `connection` after maxConnectAttempts handshakes; never HTTP polling', async () => {
+      const e = endpointsFor(http.url);
+      await http.script('GET', path(e, 'getStateInstance'), [{ body: { stateInstance: 'notAuthorized' } }]);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', maxConnectAttempts: 3 });
+      await drive(() => host.failures.length);
+      expect(host.failures).to.deep.equal([{ reason: 'connection', message: `Could not connect to ${e.origin}.` }]);
+      expect((await http.requests({ method: 'UPGRADE' })).length).to.equal(3);
+      expect((await http.requests({ path: path(e, 'getStateInstance') })).length).to.equal(1);
+      expect(await http.requests({ path: path(e, 'qr') })).to.deep.equal([]);
+      expect(host.losses).to.deep.equal([false, false]);
+    });
+
+    it('the run ends while GetStateInstance is asked why: nothing more is told', async () => {
+      const e = endpointsFor(http.url);
+      await http.script('GET', path(e, 'getStateInstance'), [{ body: { stateInstance: 'notAuthorized' }, delayMs: 300 }]);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket' });
+      await drive(async () => (await http.requests({ path: path(e, 'getStateInstance') })).length);
+      run.abort();
+      for (let i = 0; !(await http.requests({ path: path(e, 'getStateInstance') }))[0].aborted; i++) {
+        if (i > 500) throw new Error('GetStateInstance was never abandoned');
+        await flush();
+      }
+      await clock.tick(5_000);
+      await flush();
+      expect([host.losses, host.failures, host.switches]).to.deep.equal([[], [], 0]);
+      expect((await http.requests({ method: 'UPGRADE' })).length).to.equal(1);
+    });
+
+    it('auto with maxConnectAttempts 1: one failed handshake with GREEN-API answering is enough to switch to HTTP', async () => {
+      const e = endpointsFor(http.url);
+      await http.script('GET', path(e, 'getStateInstance'), [{ body: { stateInstance: 'notAuthorized' } }]);
+      await http.script('GET', path(e, 'qr'), [{ body: { type: 'qrCode', message: pngBase64(1) } }]);
+      const host = recorder();
+      const c = connect(e, host, { transport: 'auto', maxConnectAttempts: 1 });
+      await drive(() => host.messages.length || host.failures.length);
+      expect(host.failures).to.deep.equal([]);
+      expect(c.kind).to.equal('http');
+      expect(host.switches).to.equal(1);
+      expect((await http.requests({ method: 'UPGRADE' })).length).to.equal(1);
+    });
+  });
+
+  describe('a WebSocket class that refuses the address (the browser\'s own, handed the address with a fragment: SyntaxError)', () => {
+    const Refusing = class extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(`${url}#`, protocols);
+      }
+    };
+    let http: HttpServer;
+    beforeEach(async () => {
+      http = await startHttpServer();
+    });
+    afterEach(() => http.stop());
+
+    it('websocket only: `connection` at once, naming the origin; nothing reaches the server', async () => {
+      const e = endpointsFor(http.url);
+      const host = recorder();
+      connect(e, host, { transport: 'websocket', WebSocket: Refusing });
+      await clock.until(() => host.failures.length);
+      expect(host.failures).to.deep.equal([{ reason: 'connection', message: `Could not connect to ${e.origin}.` }]);
+      await clock.tick(10_000);
+      expect(await http.requests()).to.deep.equal([]);
+      expect(host.losses).to.deep.equal([]);
+    });
+
+    it('auto: polls the HTTP QR method instead, at once', async () => {
+      const e = endpointsFor(http.url);
+      await http.script('GET', path(e, 'qr'), [{ body: { type: 'qrCode', message: pngBase64(1) } }]);
+      const host = recorder();
+      const c = connect(e, host, { transport: 'auto', WebSocket: Refusing });
+      await clock.until(() => host.messages.length);
+      expect(c.kind).to.equal('http');
+      expect(host.switches).to.equal(1);
+      expect(host.messages[0].type).to.equal('qrCode');
+      expect(await http.requests({ method: 'UPGRADE' })).to.deep.equal([]);
+      expect(host.failures).to.deep.equal([]);
+    });
+  });
+
+  describe('HTTP polling: failures in a row', () => {
+    let http: HttpServer;
+    beforeEach(async () => {
+      http = await startHttpServer();
+    });
+    afterEach(() => http.stop());
+
+    it('an answer between failed polls starts the count afresh', async () => {
+      const e = endpointsFor(http.url);
+      const answer = { body: { type: 'error', message: 'QR is not ready yet' } };
+      await http.script('GET', path(e, 'qr'), [{ status: 502 }, answer, { status: 502 }, answer, { status: 502 }, answer, { status: 502 }, { status: 502 }]);
+      const host = recorder();
+      connect(e, host, { transport: 'http', pollIntervalMs: 500, maxConnectAttempts: 2 });
+      await drive(async () => host.failures.length || (await http.requests({ path: path(e, 'qr') })).length >= 8);
+      await drive(() => host.failures.length);
+      expect(host.failures).to.deep.equal([{ reason: 'connection', message: `Could not connect to ${e.origin}.` }]);
+      expect((await http.requests({ path: path(e, 'qr') })).length).to.equal(8);
+      expect(host.notices).to.deep.equal(Array(3).fill('QR is not ready yet'));
+    });
+
+    it('polls the QR method every pollIntervalMs', async () => {
+      const e = endpointsFor(http.url);
+      await http.script('GET', path(e, 'qr'), [{ body: { type: 'error', message: 'QR is not ready yet' } }]);
+      const host = recorder();
+      connect(e, host, { transport: 'http', pollIntervalMs: 2_000 });
+      await clock.until(() => host.notices.length);
+      await clock.tick(1_999);
+      await flush();
+      expect(await http.requests({ path: path(e, 'qr') })).to.have.length(1);
+      await clock.tick(1);
+      await http.waitForRequests(2, { path: path(e, 'qr') });
+    });
+
+    it('"log out" in an error answer ends the run like "has auth"; other texts are notices', async () => {
+      const e = endpointsFor(http.url);
+      await http.script('GET', path(e, 'qr'), [{ body: { type: 'error', message: 'Please logout first' } }]);
+      const host = recorder();
+      connect(e, host, { transport: 'http', pollIntervalMs: 500 });
+      await drive(() => host.messages.length);
+      expect(host.messages[0]).to.deep.equal({ type: 'error', message: 'Please logout first' });
+      expect(host.notices[0]).to.equal(undefined);
     });
   });
 });
