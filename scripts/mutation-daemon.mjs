@@ -24,7 +24,8 @@
 // Started by scripts/mutation-client.mjs (Stryker's command) with cwd = Stryker's sandbox, so it
 // serves the instrumented copy; its pid and port are in `.mutation-daemon-<slot>.json` there (one daemon per Stryker worker). It exits when
 // told, after MUTATION_IDLE_MS (120 s) without a request, when its directory is gone, or after a run
-// that took over MUTATION_RUN_TIMEOUT_MS (40 s: a hung mutant, maybe a page stuck in a loop; the
+// that took over MUTATION_RUN_TIMEOUT_MS (40 s; the first, mutant-free run of every test
+// MUTATION_DRY_RUN_TIMEOUT_MS, 240 s: a hung mutant, maybe a page stuck in a loop; the
 // client reports it killed and the next call starts a fresh daemon). scripts/mutation.mjs
 // (`npm run mutation`) stops it too when Stryker ends.
 import http from 'node:http';
@@ -43,6 +44,8 @@ const STATE_FILE = join(root, `.mutation-daemon-${process.env.MUTATION_SLOT ?? '
 // scripts/mutation.mjs stops every daemon listed here when Stryker ends.
 if (process.env.MUTATION_DAEMON_PIDS) appendFileSync(process.env.MUTATION_DAEMON_PIDS, `${process.pid}\n`);
 const RUN_TIMEOUT_MS = Number(process.env.MUTATION_RUN_TIMEOUT_MS) || 40_000;
+/** Stryker's first run (no mutant) runs every core test, not a few: it gets longer (Stryker's own limit is 5 minutes). */
+const DRY_RUN_TIMEOUT_MS = Number(process.env.MUTATION_DRY_RUN_TIMEOUT_MS) || 240_000;
 const IDLE_MS = Number(process.env.MUTATION_IDLE_MS) || 120_000;
 const MIN_TEST_TIMEOUT_MS = Number(process.env.MUTATION_MIN_TEST_TIMEOUT_MS) || 2_000;
 const log = (...args) => console.log(new Date().toISOString(), ...args);
@@ -243,7 +246,8 @@ function run(mutant, plan) {
     const done = runFinished();
     runner.runTests(files.map(sessionOf));
     let timer;
-    const timedOut = new Promise((res) => (timer = setTimeout(() => res('timeout'), RUN_TIMEOUT_MS)));
+    const limit = mutant === undefined ? DRY_RUN_TIMEOUT_MS : RUN_TIMEOUT_MS;
+    const timedOut = new Promise((res) => (timer = setTimeout(() => res('timeout'), limit)));
     const outcome = await Promise.race([done, timedOut]);
     clearTimeout(timer);
     runner.sessions.off('session-status-updated', onUpdate);
