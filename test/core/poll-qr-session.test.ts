@@ -375,6 +375,17 @@ describe('core/poll-qr-session (virtual clock)', () => {
     expect(s.failure).to.deep.equal({ reason: 'alreadyLogged', message: 'instance account already authorized' });
   });
 
+  it('start() again forgets the codes shown before: alreadyLogged before the new run’s first code fails it', async () => {
+    await http.script('GET', path('qr'), [code(), qrAnswer('alreadyLogged', 'already')]);
+    const s = session({ statePollIntervalMs: 600_000 });
+    s.start();
+    await clock.until(() => s.state === 'qr');
+    await clock.tick(1_000); // qr: 3 requests a second
+    s.start();
+    await clock.until(() => s.state === 'failed');
+    expect(s.failure).to.deep.equal({ reason: 'alreadyLogged', message: 'already' });
+  });
+
   it('alreadyLogged after a code: no more codes, confirming; three notAuthorized answers then fail it as alreadyLogged', async () => {
     await http.script('GET', path('qr'), [code(), qrAnswer('alreadyLogged', 'instance account already authorized')]);
     await http.script('GET', path('getStateInstance'), [state('notAuthorized')]);

@@ -124,6 +124,28 @@ describe('core/state-poller (virtual clock)', () => {
       controller.abort();
     });
 
+    it('a callback that throws is reported to onError as a failed request (no stack, no token), and polling goes on', async () => {
+      await http.script('GET', path, [{ body: { stateInstance: 'notAuthorized' } }, { body: { stateInstance: 'authorized' } }]);
+      const controller = new AbortController();
+      const states: (StateInstance | null)[] = [];
+      const errors: { kind: string; message: string }[] = [];
+      void pollState(endpoints, {
+        intervalMs: 2000,
+        signal: controller.signal,
+        onState: (s) => {
+          states.push(s);
+          if (s === 'notAuthorized') throw new TypeError(`broken view ${TOKEN}`);
+        },
+        onError: (e) => void errors.push({ kind: e.kind, message: e.message }),
+      });
+      await clock.until(() => errors.length === 1);
+      expect(errors).to.deep.equal([{ kind: 'network', message: 'getStateInstance: request failed' }]);
+      await clock.advance(2000);
+      await clock.until(() => states.length === 2);
+      expect(states).to.deep.equal(['notAuthorized', 'authorized']);
+      controller.abort();
+    });
+
     it('an aborted signal sends nothing; an abort during a request calls nothing back, and the promise resolves', async () => {
       await http.script('GET', path, [{ body: { stateInstance: 'authorized' }, delayMs: 30_000 }]);
       const controller = new AbortController();
@@ -237,6 +259,15 @@ describe('core/state-poller (virtual clock)', () => {
       expect(events[1]).to.match(/^fail:unauthorized:getStateInstance failed: HTTP 401.*check the token/);
       expect(events.join('\n')).to.not.contain(TOKEN);
       await stoppedAt(2);
+    });
+
+    it('onStarting and onState are optional', async () => {
+      await http.script('GET', path, [state('starting'), state('authorized')]);
+      const { events } = watcher({ onStarting: undefined, onState: undefined });
+      await clock.advance(2000);
+      await http.waitForRequests(1);
+      await poll(events, 2);
+      expect(events).to.deep.equal(['linked']);
     });
 
     it('an onState that ends the watch keeps the answer from linking', async () => {
