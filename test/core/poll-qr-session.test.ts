@@ -84,6 +84,7 @@ describe('core/poll-qr-session (virtual clock)', () => {
   it('a wrong configuration fails with invalidConfig at once: no request, no timer; phoneFallback is told', async () => {
     const s = new PollQrSession({ instanceId: id, token: '', apiUrl: http.url }, 'max', { phoneFallback: true });
     s.addEventListener('scan-failed', (e) => log.push(`failed:${(e as ScanFailedEvent).detail.reason}`));
+    expect([s.state, s.restarted, s.notice, s.qrImage]).to.deep.equal(['idle', false, undefined, undefined]);
     s.start();
     expect(s.state).to.equal('failed');
     expect(s.failure).to.deep.equal({ reason: 'invalidConfig', message: s.configProblem!.message });

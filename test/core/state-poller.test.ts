@@ -197,9 +197,11 @@ describe('core/state-poller (virtual clock)', () => {
       await clock.until(() => events.length > before);
     }
 
-    /** No request after `count`, whatever time passes. */
+    /** No request after `count`, whatever time passes (one that was sent would reach the server well within 500 ms). */
     async function stoppedAt(count: number) {
       await clock.tick(60_000);
+      const more = await http.waitForRequests(count + 1, {}, 500).catch(() => undefined);
+      expect(more, 'a request after the watch ended').to.equal(undefined);
       expect((await http.requests()).length).to.equal(count);
     }
 
