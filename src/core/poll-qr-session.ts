@@ -101,7 +101,8 @@ export class PollQrSession extends ChatSession {
     }
     if (signal.aborted || !this.#polling) return;
     if (answer) this.#handle(answer, codeRefreshMs);
-    if (this.#polling) this.later(Math.max(0, codeRefreshMs - (Date.now() - startedAt)), () => void this.#poll());
+    // The watcher may stop the codes meanwhile (a scan: `starting`, `pendingPassword`): then no next request.
+    if (this.#polling) this.later(Math.max(0, codeRefreshMs - (Date.now() - startedAt)), () => this.#polling && void this.#poll());
   }
 
   #handle(answer: ChatQrResult, refreshMs: number): void {
