@@ -1,9 +1,9 @@
 // `npm run mutation:score`: the mutation score of the whole core from the runs kept so far. A whole-core
 // `npm run mutation` takes over an hour here, so the core is usually measured a few files at a time
 // (`-- --mutate …`); scripts/mutation.mjs keeps each run's JSON report in reports/mutation/runs/. For
-// every file of src/core this takes the newest kept run that measured the file *as it is now* (the
-// report stores the source it mutated; a run of an older source is skipped), and prints one row per
-// file and the total. Files with no such run are listed as unmeasured, never guessed. Tests only
+// every file of src/core this takes the kept runs that measured the file *as it is now* (the report
+// stores the source it mutated; a run of an older source is skipped), each mutant's status from the
+// newest of them, and prints one row per file and the total. Files with no such run are listed as unmeasured, never guessed. Tests only
 // added since a run can only detect more, so a kept run's figure is a floor.
 //
 //   node scripts/mutation-score.mjs [more-report.json …]   (reports from another checkout)
@@ -31,7 +31,17 @@ function coreFiles(dir = join(root, 'src', 'core')) {
 const KEYS = ['killed', 'timeout', 'survived', 'noCoverage'];
 const STATUS = { Killed: 'killed', Timeout: 'timeout', Survived: 'survived', NoCoverage: 'noCoverage' };
 
-/** Per file the newest report that measured its current source; the total; the files no report has. */
+/** A mutant's identity across runs (Stryker numbers them per run): what it changes, where. */
+const keyOf = (m) => {
+  const { start, end } = m.location;
+  return `${m.mutatorName}@${start.line}:${start.column}-${end.line}:${end.column}=${m.replacement ?? ''}`;
+};
+
+/**
+ * Per file, every mutant any run of its current source made, each with its status in the newest such
+ * run (runs of a few lines, `--mutate file:10-20`, add up with whole-file runs); the total; the files
+ * no run has.
+ */
 function score(paths) {
   const reports = paths
     .map((path) => ({ path, time: statSync(path).mtimeMs, report: JSON.parse(readFileSync(path, 'utf8')) }))
@@ -41,15 +51,17 @@ function score(paths) {
   const unmeasured = [];
   for (const file of coreFiles()) {
     const source = readFileSync(join(root, file), 'utf8');
-    const hit = reports.find(({ report }) => report.files?.[file]?.source === source);
-    if (!hit) {
+    const hits = reports.filter(({ report }) => report.files?.[file]?.source === source);
+    if (!hits.length) {
       unmeasured.push(file);
       continue;
     }
+    const status = new Map();
+    for (const { report } of hits) for (const m of report.files[file].mutants) if (!status.has(keyOf(m))) status.set(keyOf(m), m.status);
     const count = Object.fromEntries(KEYS.map((k) => [k, 0]));
-    for (const m of hit.report.files[file].mutants) if (STATUS[m.status]) count[STATUS[m.status]]++;
+    for (const st of status.values()) if (STATUS[st]) count[STATUS[st]]++;
     for (const k of KEYS) total[k] += count[k];
-    rows.push({ file, ...count, run: relative(root, hit.path) });
+    rows.push({ file, ...count, run: hits.map((h) => relative(root, h.path).split('/').pop()).join(' ') });
   }
   return { rows, total, unmeasured };
 }
@@ -71,8 +83,9 @@ function print({ rows, total, unmeasured }) {
 }
 
 if (process.argv.includes('--self-test')) {
-  // Two made-up runs: an older one of the current source of the first core file, and a newer one of
-  // an older source of it (must be skipped), plus a run of the second file.
+  // Made-up runs of the first core file: a whole-file run, a newer run of a few of its lines (its
+  // statuses win for the mutants it made), and a still newer run of an older source (skipped); and a
+  // run of the second file.
   const [a, b] = coreFiles();
   const dir = mkdtempSync(join(tmpdir(), 'mutation-score-'));
   const run = (name, files, time) => {
@@ -82,22 +95,32 @@ if (process.argv.includes('--self-test')) {
     return path;
   };
   const src = (f) => readFileSync(join(root, f), 'utf8');
-  const mutants = (...statuses) => statuses.map((status, id) => ({ id: String(id), status }));
+  /** Mutants on lines 1, 2, … with these statuses. */
+  const mutants = (statuses, firstLine = 1) =>
+    statuses.map((status, i) => ({
+      id: String(i),
+      mutatorName: 'BooleanLiteral',
+      replacement: 'true',
+      status,
+      location: { start: { line: firstLine + i, column: 1 }, end: { line: firstLine + i, column: 5 } },
+    }));
   const paths = [
-    run('old.json', { [a]: { source: src(a), mutants: mutants('Killed', 'Killed', 'Timeout', 'Survived', 'CompileError') } }, 1000),
-    run('stale.json', { [a]: { source: `${src(a)}// older\n`, mutants: mutants('Survived') } }, 3000),
-    run('b.json', { [b]: { source: src(b), mutants: mutants('Killed', 'NoCoverage', 'Ignored') } }, 2000),
+    run('whole.json', { [a]: { source: src(a), mutants: mutants(['Killed', 'Killed', 'Timeout', 'Survived', 'CompileError']) } }, 1000),
+    run('lines.json', { [a]: { source: src(a), mutants: mutants(['Killed'], 4) } }, 2000),
+    run('stale.json', { [a]: { source: `${src(a)}// older\n`, mutants: mutants(['Survived', 'Survived']) } }, 4000),
+    run('b.json', { [b]: { source: src(b), mutants: mutants(['Killed', 'NoCoverage', 'Ignored']) } }, 3000),
   ];
   const result = score(paths);
   rmSync(dir, { recursive: true, force: true });
   const expect = (what, actual, wanted) => {
     if (actual !== wanted) throw new Error(`mutation-score self-test: ${what} is ${actual}, expected ${wanted}`);
   };
-  expect('rows', result.rows.map((r) => `${r.file}:${r.run.split('/').pop()}`).join(), `${a}:old.json,${b}:b.json`);
-  expect('total', pct(result.total), (100 * 4 / 6).toFixed(1));
+  expect('rows', result.rows.map((r) => `${r.file}:${r.run}`).join(), `${a}:lines.json whole.json,${b}:b.json`);
+  expect('first file', pct(result.rows[0]), '100.0');
+  expect('total', pct(result.total), ((100 * 5) / 6).toFixed(1));
   expect('unmeasured', result.unmeasured.length, coreFiles().length - 2);
   expect('excluded', coreFiles().some((f) => excluded.has(f)), false);
-  console.log(`mutation-score self-test: ok (${a} from the run of its current source, total ${pct(result.total)} %)`);
+  console.log(`mutation-score self-test: ok (${a}: a run of a few lines over a whole-file run; total ${pct(result.total)} %)`);
 } else {
   const kept = existsSync(runsDir) ? readdirSync(runsDir).filter((f) => f.endsWith('.json')).map((f) => join(runsDir, f)) : [];
   print(score([...kept, ...process.argv.slice(2)]));
