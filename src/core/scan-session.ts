@@ -89,7 +89,7 @@ export class ScanSession extends LinkSession {
     if (this.configProblem) return this.fail('invalidConfig', this.configProblem.message);
     const { firstCodeTimeoutMs, slowHintAfterMs, logoutWaitMs, debug } = this.#options;
     progress.endFirstCodeWait = this.later(firstCodeTimeoutMs, () => void this.#noFirstCode());
-    this.later(slowHintAfterMs, () => this.#setPhase('slow', 'preparing'));
+    this.later(slowHintAfterMs, () => progress.qrShown || this.#setPhase('slow', 'preparing'));
     if (afterLogout) progress.phase = 'loggingOut';
     this.setState('connecting');
     const begin = () => {

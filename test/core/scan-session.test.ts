@@ -331,6 +331,20 @@ describe('core/scan-session (virtual clock)', () => {
       s.close();
     });
 
+    it('a code before slowHintAfterMs: the hint never comes (no change, the phase stays preparing)', async () => {
+      const s = session({ slowHintAfterMs: 8_000 });
+      const seen = watch(s);
+      s.start();
+      await ws.waitForConnection(1);
+      await clock.tick(1_000);
+      await codeOn(s, 1);
+      const changes = seen.changes;
+      await clock.tick(10_000);
+      expect([s.state, s.phase]).to.deep.equal(['qr', 'preparing']);
+      expect(seen.changes, 'no change event at 8 s').to.equal(changes);
+      s.close();
+    });
+
     it('a code that does not decode (or whose decoder throws) is ignored and said so; the next one shows', async () => {
       const logged: string[] = [];
       const answers: (() => Promise<boolean | string>)[] = [async () => false, () => Promise.reject(new Error('broken')), async () => true];
