@@ -15,6 +15,7 @@ import {
 import { flush, VirtualClock } from '../helpers/clock.js';
 import { greenApiFailure } from '../helpers/green-api-error.js';
 import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
+import { startMock } from '../helpers/mock.js';
 import { INSTANCE_ID, PNG_1X1, TOKEN } from '../helpers/ws-server.js';
 
 /** A token that must be percent-encoded (and must never show up in a message). */
@@ -613,6 +614,25 @@ describe('GREEN-API HTTP methods: 429s and timeouts (virtual clock)', () => {
     expect(await pending).to.deep.equal({ isLogout: true });
     expect(at).to.equal(1_100);
     expect((await server.requests()).length).to.equal(2);
+  });
+
+  it('a 429’s Retry-After holds the method back that long (the local GREEN-API stand-in sends one)', async () => {
+    const mock = await startMock({ rateWindowMs: 1, profile: 'rate-limited', profileOptions: { times: 1, retryAfterS: 3 } });
+    try {
+      const resolved = resolveConfig({ instanceId: INSTANCE_ID, token: TOKEN, apiUrl: mock.url });
+      if (!resolved.ok) throw new Error(resolved.message);
+      const t0 = clock.now;
+      let at = -1;
+      const pending = getStateInstance(resolved.endpoints).then((state) => ((at = clock.now - t0), state));
+      await clock.until(() => clock.pending > 0); // the 429 was handled: the retry waits
+      await clock.tick(2_999);
+      expect(at).to.equal(-1);
+      await clock.tick(1);
+      expect(isStateInstance(await pending)).to.equal(true);
+      expect(at).to.equal(3_000);
+    } finally {
+      await mock.stop();
+    }
   });
 
   it('a 429 is sent again up to five times in all, then it is the failure', async () => {
