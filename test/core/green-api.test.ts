@@ -666,6 +666,22 @@ describe('GREEN-API HTTP methods: 429s and timeouts (virtual clock)', () => {
     expect(at).to.equal(1100);
   });
 
+  it('the next request of a method leaves a slot after the last answer, not after its send', async () => {
+    await server.script('GET', path('getStateInstance'), [{ body: { stateInstance: 'notAuthorized' }, delayMs: 1_000 }, { body: { stateInstance: 'authorized' } }]);
+    const first = getStateInstance(endpoints);
+    await server.waitForRequests(1);
+    await clock.tick(3_000); // the answer is 3 s on the way
+    expect(await first).to.equal('notAuthorized');
+    let second: string | null = null;
+    void getStateInstance(endpoints).then((state) => (second = state));
+    await clock.tick(1_099);
+    expect((await server.requests()).length).to.equal(1);
+    await clock.tick(1);
+    await server.waitForRequests(2);
+    await clock.until(() => second !== null);
+    expect(second).to.equal('authorized');
+  });
+
   it('a request waiting for its slot that is aborted sends nothing and fails with aborted', async () => {
     await server.script('GET', path('getStateInstance'), [{ body: { stateInstance: 'authorized' } }]);
     expect(await getStateInstance(endpoints)).to.equal('authorized');
