@@ -626,10 +626,14 @@ describe('GREEN-API HTTP methods: 429s and timeouts (virtual clock)', () => {
       const pending = getStateInstance(resolved.endpoints).then((state) => ((at = clock.now - t0), state));
       await clock.until(() => clock.pending > 0); // the 429 was handled: the retry waits
       await clock.tick(2_999);
+      // Still waiting: nothing more reached the stand-in, and the retry's slot is due at 3 s.
+      expect(clock.dueWithin(1) && !clock.dueWithin(0)).to.equal(true);
+      expect((await mock.stats(INSTANCE_ID)).methods.getStateInstance).to.include({ total: 1, limited: 1 });
       expect(at).to.equal(-1);
       await clock.tick(1);
       expect(isStateInstance(await pending)).to.equal(true);
       expect(at).to.equal(3_000);
+      expect((await mock.stats(INSTANCE_ID)).methods.getStateInstance).to.include({ total: 2, limited: 1 });
     } finally {
       await mock.stop();
     }
