@@ -608,6 +608,7 @@ describe('GREEN-API HTTP methods: 429s and timeouts (virtual clock)', () => {
     const pending = logout(endpoints).then((result) => ((at = clock.now - t0), result));
     await server.waitForRequests(1);
     await clock.until(() => clock.pending > 0); // the 429 was handled: the retry waits for its slot
+    expect([clock.dueWithin(1_099), clock.dueWithin(1_100)]).to.deep.equal([false, true]);
     await clock.tick(1_099);
     expect((await server.requests()).length).to.equal(1);
     await clock.tick(1);
@@ -662,6 +663,7 @@ describe('GREEN-API HTTP methods: 429s and timeouts (virtual clock)', () => {
     const t0 = clock.now;
     let at = -1;
     void getStateInstance(endpoints).then(() => (at = clock.now - t0));
+    expect([clock.dueWithin(1_099), clock.dueWithin(1_100)]).to.deep.equal([false, true]);
     await clock.tick(999);
     expect((await server.requests()).length).to.equal(1);
     await clock.tick(101); // 1 s held back, then the slot after the answer (1.1 s)
@@ -678,6 +680,8 @@ describe('GREEN-API HTTP methods: 429s and timeouts (virtual clock)', () => {
     expect(await first).to.equal('notAuthorized');
     let second: string | null = null;
     void getStateInstance(endpoints).then((state) => (second = state));
+    // It waits for its slot: due 1.1 s after the answer (not free at once, as 1.1 s after the send would be).
+    expect([clock.dueWithin(1_099), clock.dueWithin(1_100)]).to.deep.equal([false, true]);
     await clock.tick(1_099);
     expect((await server.requests()).length).to.equal(1);
     await clock.tick(1);
