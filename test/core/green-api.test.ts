@@ -126,6 +126,7 @@ describe('GREEN-API HTTP methods', () => {
       await server.script('GET', path('logout'), [{ body: { isLogout: 'true' } }]);
       const error = await failure(() => logout(endpoints));
       expect(error.kind).to.equal('invalidResponse');
+      expect(error.message).to.equal(`logout: unexpected response from ${server.url}`);
     });
   });
 
