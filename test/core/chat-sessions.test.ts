@@ -318,4 +318,122 @@ describe('core/chat sessions: Telegram and MAX (virtual clock)', () => {
     expect(sent).to.have.length(1);
     s.close();
   });
+  it('defaults: GetStateInstance every 2 s; without a debug option, failed polls go to console.debug, tagged, without the token', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: PNG } }]);
+    await http.script('GET', path('getStateInstance'), [{ status: 500, body: 'down' }, state('notAuthorized')]);
+    const lines: string[] = [];
+    const original = console.debug;
+    console.debug = (...args: unknown[]) => void lines.push(args.join(' '));
+    try {
+      const s = watch(new PollQrSession(config(), 'telegram'));
+      s.start();
+      await clock.until(() => s.state === 'qr');
+      // The watcher (loaded on demand) has set its first timer.
+      await clock.until(() => clock.dueWithin(2_000));
+      await clock.tick(1_999);
+      expect(await http.requests({ path: path('getStateInstance') })).to.deep.equal([]);
+      await clock.tick(1);
+      await http.waitForRequests(1, { path: path('getStateInstance') });
+      await clock.until(() => lines.length > 0);
+      s.close();
+    } finally {
+      console.debug = original;
+    }
+    expect(lines).to.deep.equal(['[green-qr-scan] state poll failed: getStateInstance failed: HTTP 500 (down)']);
+  });
+
+  it('the slow hint is a phase change a view hears of (a change event)', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: PNG }, delayMs: 300 }]);
+    const s = watch(new PollQrSession(config(), 'telegram', { ...options, slowHintAfterMs: 4_000 }));
+    let changes = 0;
+    s.addEventListener('change', () => changes++);
+    s.start();
+    await clock.tick(3_999);
+    expect(s.phase).to.equal('preparing');
+    const before = changes;
+    await clock.tick(1);
+    expect([s.phase, changes]).to.deep.equal(['slow', before + 1]);
+    s.close();
+  });
+
+  it('the password form: no code deadline shown; start() again clears the form (problem, reason, retryAt, busy)', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: PNG } }]);
+    await http.script('GET', path('getStateInstance'), [state('pendingPassword')]);
+    await http.script('POST', path('sendAuthorizationPassword'), [answer('rate_limit_exceeded'), { ...answer(), delayMs: 200 }]);
+    const s = watch(new PollQrSession(config(), 'max', options));
+    s.start();
+    await clock.until(() => s.state === 'qr');
+    expect(s.expiresAt).to.equal(clock.now + 5_000);
+    await pollUntil(s, 'password');
+    expect(s.expiresAt).to.equal(undefined);
+    s.submitPassword('x');
+    await clock.until(() => s.password.problem === 'rateLimited');
+    expect(s.password.reason).to.equal('rate_limit_exceeded');
+    s.start();
+    expect([s.password.problem, s.password.reason, s.password.retryAt, s.password.busy, s.password.locked]).to.deep.equal([undefined, undefined, undefined, false, false]);
+    expect(s.phase).to.equal('preparing');
+    await pollUntil(s, 'password');
+    s.submitPassword('y');
+    expect(s.password.busy).to.equal(true);
+    s.start();
+    expect(s.password.busy).to.equal(false);
+    s.close();
+  });
+
+  it('Telegram by phone: the instance starting after the code → phase starting (from confirming), then linked; the starting wait defaults to 300 s', async () => {
+    await http.script('POST', path('startAuthorization'), [answer()]);
+    await http.script('POST', path('sendAuthorizationCode'), [answer()]);
+    await http.script('GET', path('getStateInstance'), [state('starting'), state('authorized')]);
+    await http.script('GET', path('getAccountSettings'), [{ body: { chatId: '9' } }]);
+    const s = watch(new TelegramPhoneSession(config(), options));
+    s.start();
+    s.submit('79001234567');
+    await clock.until(() => s.state === 'code');
+    s.submitCode('12345');
+    await clock.until(() => s.state === 'connecting');
+    expect(s.phase).to.equal('confirming');
+    await clock.advance(1_100);
+    await clock.until(() => s.phase === 'starting');
+    expect(s.state).to.equal('connecting');
+    await pollUntil(s, 'linked');
+    expect(log.filter((entry) => !entry.includes(':'))).to.deep.equal(['connecting', 'code', 'connecting', 'linked']);
+
+    // Still starting 300 s after the first `starting`: instanceStarting.
+    id = `${id.slice(0, -1)}${(Number(id.slice(-1)) + 1) % 10}`;
+    await http.script('POST', path('startAuthorization'), [answer()]);
+    await http.script('POST', path('sendAuthorizationCode'), [answer()]);
+    await http.script('GET', path('getStateInstance'), [state('starting')]);
+    const t = watch(new TelegramPhoneSession(config(), { ...options, statePollIntervalMs: 100_000 }));
+    t.start();
+    t.submit('79001234567');
+    await clock.until(() => t.state === 'code');
+    t.submitCode('12345');
+    await clock.until(() => t.state === 'connecting');
+    for (let n = 1; n <= 3; n++) {
+      await clock.advance(100_000);
+      await http.waitForRequests(n, { path: path('getStateInstance') });
+    }
+    expect(t.phase).to.equal('starting');
+    await clock.advance(100_000);
+    await clock.until(() => t.state === 'failed');
+    expect(t.failure).to.deep.equal({ reason: 'instanceStarting', message: 'getStateInstance: still starting after 300 s' });
+  });
+
+  it('close() while GetAccountSettings is on its way: no account, no debug line', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: PNG } }]);
+    await http.script('GET', path('getStateInstance'), [state('authorized')]);
+    await http.script('GET', path('getAccountSettings'), [{ body: { chatId: '42' }, delayMs: 200 }]);
+    const debug: string[] = [];
+    const s = watch(new PollQrSession(config(), 'telegram', { ...options, debug: (m: string) => debug.push(m) }));
+    s.start();
+    await clock.until(() => s.state === 'qr');
+    await clock.advance(1_100);
+    await http.waitForRequests(1, { path: path('getAccountSettings') });
+    s.close();
+    await clock.until(() => false, 400).catch(() => {});
+    await clock.tick(1);
+    expect([s.state, s.account]).to.deep.equal(['idle', undefined]);
+    expect(log.filter((entry) => entry.startsWith('linked'))).to.deep.equal([]);
+    expect(debug.filter((m) => m.startsWith('could not read the account'))).to.deep.equal([]);
+  });
 });
