@@ -403,7 +403,8 @@ describe('core/chat sessions: Telegram and MAX (virtual clock)', () => {
     await http.script('POST', path('startAuthorization'), [answer()]);
     await http.script('POST', path('sendAuthorizationCode'), [answer()]);
     await http.script('GET', path('getStateInstance'), [state('starting')]);
-    const t = watch(new TelegramPhoneSession(config(), { ...options, statePollIntervalMs: 100_000 }));
+    const t = watch(new TelegramPhoneSession(config(), { ...options, statePollIntervalMs: 100_000, codeLifetimeMs: 10_000_000 }));
+    // (A code life far off: only the watcher's timers fall due while the clock moves 100 s at a time.)
     t.start();
     t.submit('79001234567');
     await clock.until(() => t.state === 'code');

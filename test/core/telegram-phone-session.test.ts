@@ -302,12 +302,12 @@ describe('core/telegram-phone-session (virtual clock)', () => {
     s.submitCode('12345');
     await clock.until(() => s.state === 'connecting');
     expect([s.phase, s.expiresAt, s.codeBusy, s.codeProblem]).to.deep.equal(['confirming', undefined, false, undefined]);
-    // The code's 5 s pass while confirming: no failure.
-    await clock.advance(3_000);
-    await http.waitForRequests(1, { path: path('getStateInstance') });
+    // The code's 5 s pass while confirming (once the watcher, loaded on demand, has set its timer): no failure.
+    await clock.until(() => clock.dueWithin(3_000));
+    await clock.tick(5_000);
+    expect(s.state).to.equal('connecting');
     await clock.advance(3_000);
     await http.waitForRequests(2, { path: path('getStateInstance') });
-    expect(s.state).to.equal('connecting');
     await clock.advance(3_000);
     await clock.until(() => s.state === 'linked');
     expect(s.account).to.deep.equal({ wid: '7', chatId: '7', pushname: '', proxy: '', webhookUrl: '', messenger: 'telegram', phone: '79001234567', avatar: 'https://pps.example/a.jpg' });
