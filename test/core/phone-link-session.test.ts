@@ -120,6 +120,7 @@ describe('core/phone-link-session (virtual clock)', () => {
     await clock.tick(200);
     expect(s.state).to.equal('idle');
     expect(s.code).to.equal(undefined);
+    expect(s.requestError, 'the aborted request is no failure').to.equal(undefined);
   });
 
   it('status: false with a code is still refused; 401 ends the session; "starting" and no answer stay on the form', async () => {
@@ -157,7 +158,7 @@ describe('core/phone-link-session (virtual clock)', () => {
     const s = session();
     await showCode(s);
     s.submit('1');
-    expect([s.state, s.code, s.requestError?.kind]).to.deep.equal(['idle', undefined, 'invalidNumber']);
+    expect([s.state, s.code, s.requestError?.kind, s.phase]).to.deep.equal(['idle', undefined, 'invalidNumber', undefined]);
     s.start();
     expect([s.state, s.code, s.requestError, s.expiresAt]).to.deep.equal(['idle', undefined, undefined, undefined]);
   });
@@ -183,6 +184,7 @@ describe('core/phone-link-session (virtual clock)', () => {
     await http.script('GET', path('getStateInstance'), [state('notAuthorized'), state('starting'), state('starting'), state('authorized')]);
     await http.script('GET', path('getWaSettings'), [{ body: { phone: '79001234568', avatar } }]);
     const s = session({ codeValidityMs: 7_000 });
+    expect(s.phase, 'a new session').to.equal(undefined);
     let changes = 0;
     s.addEventListener('change', () => changes++);
     await showCode(s);
@@ -257,11 +259,16 @@ describe('core/phone-link-session (virtual clock)', () => {
     expect(lines).to.deep.equal(['[green-qr-scan] state poll failed: getStateInstance failed: HTTP 500 (down)']);
   });
 
-  it('invalid configuration fails with invalidConfig on start; missing credentials are reported as missing', () => {
+  it('invalid configuration fails with invalidConfig on start (submit() sends nothing); missing credentials are reported as missing', async () => {
     const bad = new PhoneLinkSession({ instanceId: 'abc', token: TOKEN, apiUrl: http.url });
     bad.start();
     expect(bad.failure?.reason).to.equal('invalidConfig');
+    // Nothing to send a number to: submit() does nothing.
+    bad.submit('79001234567');
+    expect([bad.state, bad.failure?.reason, bad.requestError]).to.deep.equal(['failed', 'invalidConfig', undefined]);
     const waiting = new PhoneLinkSession({ instanceId: INSTANCE_ID, token: '', apiUrl: http.url });
     expect(waiting.configProblem).to.deep.include({ field: 'token', missing: true });
+    await clock.tick(1_200);
+    expect(await http.requests()).to.deep.equal([]);
   });
 });
