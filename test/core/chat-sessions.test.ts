@@ -505,4 +505,18 @@ describe('core/chat sessions: Telegram and MAX (virtual clock)', () => {
     }
     expect(uncaught).to.deep.equal([]);
   });
+  it('starting, then the password asked for, then starting again: connecting (phase starting) each time', async () => {
+    await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: PNG } }]);
+    await http.script('GET', path('getStateInstance'), [state('starting'), state('pendingPassword'), state('starting')]);
+    const s = watch(new PollQrSession(config(), 'telegram', options));
+    s.start();
+    await clock.until(() => s.state === 'qr');
+    await pollUntil(s, 'connecting');
+    expect(s.phase).to.equal('starting');
+    await pollUntil(s, 'password');
+    await pollUntil(s, 'connecting');
+    expect(s.phase).to.equal('starting');
+    expect(log).to.deep.equal(['connecting', 'qr', 'connecting', 'password', 'connecting']);
+    s.close();
+  });
 });

@@ -249,6 +249,18 @@ describe('core/telegram-phone-session (virtual clock)', () => {
     expect(await posted('startAuthorization')).to.have.length(5);
   });
 
+  it('another number within the first code\'s life: a new code; a new session shows nothing reused or busy', async () => {
+    const s = session({ codeLifetimeMs: 60_000 });
+    expect([s.codeBusy, s.codeReused, s.codeProblem]).to.deep.equal([false, false, undefined]);
+    await codeForm(s);
+    await clock.tick(SLOT_MS);
+    s.start();
+    s.submit('79001234568');
+    await clock.until(() => s.state === 'code');
+    expect([s.codeReused, s.expiresAt]).to.deep.equal([false, clock.now + 60_000]);
+    expect((await posted('startAuthorization')).map((b) => b.phoneNumber)).to.deep.equal([79001234567, 79001234568]);
+  });
+
   it('a code sent for another instance does not count', async () => {
     const s = session();
     await codeForm(s);
