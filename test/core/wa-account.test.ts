@@ -41,6 +41,7 @@ describe('core/wa-account: readWaAccount (virtual clock)', () => {
     expect(await read()).to.deep.equal({ phone: '79001234567', avatar: AVATAR });
     expect((await http.requests()).map((r) => r.path)).to.deep.equal([path]);
     expect(debug).to.deep.equal([]);
+    expect(clock.pending, 'the deadline is cleared with the answer').to.equal(0);
   });
 
   it('empty fields are left out', async () => {
@@ -53,6 +54,7 @@ describe('core/wa-account: readWaAccount (virtual clock)', () => {
     await http.script('GET', path, [{ status: 500, body: 'boom' }]);
     expect(await read()).to.deep.equal({});
     expect(debug).to.deep.equal(['could not read the account details: getWaSettings failed: HTTP 500 (boom)']);
+    expect(clock.pending, 'the deadline is cleared with the failure').to.equal(0);
   });
 
   it('no answer within timeoutMs: nothing once the time is up, and a debug line', async () => {
