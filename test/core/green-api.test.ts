@@ -209,6 +209,8 @@ describe('GREEN-API HTTP methods', () => {
       expect(await getAuthorizationCode(endpoints, '79001234567')).to.deep.equal({ status: true, code: 'ABCD1234' });
       const posts = await server.requests({ method: 'POST' });
       expect(posts.map((r) => [r.path, r.body])).to.deep.equal([[path('getAuthorizationCode'), '{"phoneNumber":79001234567}']]);
+      // JSON, said so; with the token in the path, no Authorization header.
+      expect(posts[0].headers).to.deep.equal({ 'content-type': 'application/json' });
       // JSON is not a "simple" content type: the browser asked first.
       expect((await server.requests({ method: 'OPTIONS' })).map((r) => r.path)).to.deep.equal([path('getAuthorizationCode')]);
     });
@@ -410,6 +412,8 @@ describe('GREEN-API HTTP methods with a link ticket, and error texts', () => {
       ['OPTIONS', path],
       ['GET', path],
     ]);
+    // A GET carries the ticket as a bearer credential and no content type.
+    expect(requests[1].headers).to.deep.equal({ authorization: `Bearer ${TICKET}` });
   });
 
   it('an error text is cut at 300 characters', async () => {
@@ -570,6 +574,8 @@ describe('GREEN-API HTTP methods with a link ticket: Logout', () => {
       ['OPTIONS', path, ''],
       ['POST', path, '{}'],
     ]);
+    const post = (await server.requests({ method: 'POST' }))[0];
+    expect(post.headers).to.deep.equal({ authorization: 'Bearer tkt_0123456789abcdef.XYZ', 'content-type': 'application/json' });
   });
 });
 

@@ -22,7 +22,7 @@ const CORS = {
 /**
  * @typedef {{ status?: number, body?: unknown, delayMs?: number, contentType?: string }} ScriptedResponse
  * @typedef {{ method: string, path?: string, pattern?: RegExp, responses: ScriptedResponse[], served: number }} Route
- * @typedef {{ index: number, method: string, path: string, body: string, at: number, aborted: boolean }} Recorded
+ * @typedef {{ index: number, method: string, path: string, body: string, headers: Record<string, string>, at: number, aborted: boolean }} Recorded
  */
 
 export function httpServerPlugin() {
@@ -33,7 +33,11 @@ export function httpServerPlugin() {
     for (const waiter of [...server.waiters]) waiter();
   };
 
-  const view = (/** @type {Recorded} */ r) => ({ index: r.index, method: r.method, path: r.path, body: r.body, at: r.at, aborted: r.aborted });
+  const view = (/** @type {Recorded} */ r) => ({ index: r.index, method: r.method, path: r.path, body: r.body, headers: r.headers, at: r.at, aborted: r.aborted });
+/** The request headers a test may check (what the core sets itself); the others are the browser's. */
+const KEPT_HEADERS = ['authorization', 'content-type'];
+const keptHeaders = (/** @type {import('node:http').IncomingMessage} */ req) =>
+  Object.fromEntries(KEPT_HEADERS.filter((h) => req.headers[h] !== undefined).map((h) => [h, String(req.headers[h])]));
 
   /** @param {{ method?: string, path?: string, pattern?: string, flags?: string }} filter */
   const matcher = (filter) => {
@@ -58,9 +62,9 @@ export function httpServerPlugin() {
       waiters: new Set(),
       timers: new Set(),
     };
-    const record = (method, path, body) => {
+    const record = (method, path, body, headers = {}) => {
       /** @type {Recorded} */
-      const entry = { index: server.requests.length, method, path, body, at: Date.now(), aborted: false };
+      const entry = { index: server.requests.length, method, path, body, headers, at: Date.now(), aborted: false };
       server.requests.push(entry);
       notify(server);
       return entry;
@@ -87,7 +91,7 @@ export function httpServerPlugin() {
       req.on('end', () => {
         const method = req.method ?? 'GET';
         const path = req.url ?? '';
-        const entry = record(method, path, Buffer.concat(chunks).toString('utf8'));
+        const entry = record(method, path, Buffer.concat(chunks).toString('utf8'), keptHeaders(req));
         res.on('close', () => {
           if (!res.writableFinished) {
             entry.aborted = true;

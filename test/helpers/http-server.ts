@@ -27,6 +27,8 @@ export interface HttpRequestRecord {
   path: string;
   /** The request body as text (`''` when none). */
   body: string;
+  /** The request's `authorization` and `content-type` headers, when it had them (what the core sets). */
+  headers: { authorization?: string; 'content-type'?: string };
   /** When the server received it (epoch ms). */
   at: number;
   /** The client went away before the answer was sent (e.g. an aborted fetch). */
