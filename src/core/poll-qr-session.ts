@@ -81,8 +81,10 @@ export class PollQrSession extends ChatSession {
     this.changed();
   }
 
-  /** One QR request, then the next one a refresh interval after this one started. */
+  /** One QR request, then the next one a refresh interval after this one started; none once the codes stopped. */
   async #poll(): Promise<void> {
+    // The watcher may stop the codes between two requests (a scan: `starting`, `pendingPassword`).
+    if (!this.#polling) return;
     const signal = this.signal;
     const { codeRefreshMs = 5_000, qrTimeoutMs } = this.options;
     const startedAt = Date.now();
@@ -101,8 +103,7 @@ export class PollQrSession extends ChatSession {
     }
     if (signal.aborted || !this.#polling) return;
     if (answer) this.#handle(answer, codeRefreshMs);
-    // The watcher may stop the codes meanwhile (a scan: `starting`, `pendingPassword`): then no next request.
-    if (this.#polling) this.later(Math.max(0, codeRefreshMs - (Date.now() - startedAt)), () => this.#polling && void this.#poll());
+    this.later(Math.max(0, codeRefreshMs - (Date.now() - startedAt)), () => void this.#poll());
   }
 
   #handle(answer: ChatQrResult, refreshMs: number): void {
