@@ -20,13 +20,12 @@ const { default: config } = await import('../stryker.config.mjs');
 const excluded = new Set(config.mutate.filter((p) => p.startsWith('!')).map((p) => p.slice(1)));
 
 /** Every .ts file under src/core that Stryker mutates, sorted (the same order on every machine). */
-function coreFiles(dir = join(root, 'src', 'core')) {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? coreFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []))
-    .map((f) => relative(root, f).split('\\').join('/'))
+const coreFiles = () =>
+  readdirSync(join(root, 'src', 'core'), { recursive: true })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `src/core/${f.split('\\').join('/')}`)
     .filter((f) => !excluded.has(f))
     .sort();
-}
 
 const KEYS = ['killed', 'timeout', 'survived', 'noCoverage'];
 const STATUS = { Killed: 'killed', Timeout: 'timeout', Survived: 'survived', NoCoverage: 'noCoverage' };

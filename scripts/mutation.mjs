@@ -16,7 +16,8 @@ const dir = mkdtempSync(join(tmpdir(), 'mutation-'));
 const pids = join(dir, 'daemon-pids');
 const bin = join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
 
-const report = join(root, 'reports', 'mutation', 'mutation.json');
+const { default: strykerConfig } = await import('../stryker.config.mjs');
+const report = join(root, strykerConfig.jsonReporter.fileName);
 const startedAt = Date.now();
 const child = spawn(process.execPath, [bin, 'run', ...process.argv.slice(2)], {
   cwd: root,

@@ -11,6 +11,7 @@ import type { LinkSession } from '../../src/core/link-session.js';
 import { flush, VirtualClock } from '../helpers/clock.js';
 import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
 import { TOKEN } from '../helpers/ws-server.js';
+import { captureConsole } from '../helpers/console.js';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAL0lEQVR4AaXBAQEAIAyAME4EY5nNzj4E25x3P4FEEkkkkUQSSSSRRBJJJJFEEkm0+eUCB6kToJoAAAAASUVORK5CYII=';
 const SECRET = 'correct horse battery staple';
@@ -331,9 +332,8 @@ describe('core/chat sessions: Telegram and MAX (virtual clock)', () => {
   it('defaults: GetStateInstance every 2 s; without a debug option, failed polls go to console.debug, tagged, without the token', async () => {
     await http.script('GET', path('qr'), [{ body: { type: 'qrCode', message: PNG } }]);
     await http.script('GET', path('getStateInstance'), [{ status: 500, body: 'down' }, state('notAuthorized')]);
-    const lines: string[] = [];
-    const original = console.debug;
-    console.debug = (...args: unknown[]) => void lines.push(args.join(' '));
+    const logged = captureConsole();
+    const lines = logged.debugs;
     try {
       const s = watch(new PollQrSession(config(), 'telegram'));
       s.start();
@@ -347,7 +347,7 @@ describe('core/chat sessions: Telegram and MAX (virtual clock)', () => {
       await clock.until(() => lines.length > 0);
       s.close();
     } finally {
-      console.debug = original;
+      logged.restore();
     }
     expect(lines).to.deep.equal(['[green-qr-scan] state poll failed: getStateInstance failed: HTTP 500 (down)']);
   });

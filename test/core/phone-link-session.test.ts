@@ -5,6 +5,7 @@ import type { AccountLinkedEvent, ScanFailedEvent, ScanStateChangeEvent } from '
 import { flush, VirtualClock } from '../helpers/clock.js';
 import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
 import { INSTANCE_ID, TOKEN } from '../helpers/ws-server.js';
+import { captureConsole } from '../helpers/console.js';
 
 describe('core/phone-link-session (virtual clock)', () => {
   let http: HttpServer;
@@ -245,9 +246,8 @@ describe('core/phone-link-session (virtual clock)', () => {
 
   it('without a debug option, failed polls go to console.debug, tagged, without the token', async () => {
     await http.script('GET', path('getStateInstance'), [{ status: 500, body: 'down' }, state('notAuthorized')]);
-    const lines: string[] = [];
-    const original = console.debug;
-    console.debug = (...args: unknown[]) => void lines.push(args.join(' '));
+    const logged = captureConsole();
+    const lines = logged.debugs;
     try {
       const s = session({ debug: undefined });
       await showCode(s);
@@ -256,7 +256,7 @@ describe('core/phone-link-session (virtual clock)', () => {
       await clock.until(() => lines.length > 0);
       s.close();
     } finally {
-      console.debug = original;
+      logged.restore();
     }
     expect(lines).to.deep.equal(['[green-qr-scan] state poll failed: getStateInstance failed: HTTP 500 (down)']);
   });
